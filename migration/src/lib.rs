@@ -1,0 +1,21 @@
+//! Database migrations of fusieregister.
+//!
+//! One file per migration; a migration that has landed on `main` is frozen, because databases
+//! in the field have already run it. Later changes come as new files. The tables are written
+//! with sea-query builders rather than derived from the live entities, so that the history of
+//! the schema stays what it was when each step landed. Every migration runs unchanged on SQLite
+//! and on PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_create_registry;
+
+/// The ordered list of every migration of the registry.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_create_registry::Migration)]
+    }
+}

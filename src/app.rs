@@ -1,0 +1,148 @@
+//! The application: shared state, the HTTP router, and the server loop with graceful shutdown.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use async_graphql_axum::rejection::GraphQLRejection;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse, GraphQLSubscription};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::entity::gemeente;
+use crate::error::AppError;
+use crate::graphql::{RegistrySchema, build_schema};
+use crate::{dataset, db, ide};
+
+/// Everything a request handler needs, cloned cheaply into each.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The GraphQL schema, built once.
+    pub schema: RegistrySchema,
+}
+
+impl AppState {
+    /// State over an open (migrated) database.
+    pub fn new(db: DatabaseConnection) -> Self {
+        let schema = build_schema(db.clone());
+        Self { db, schema }
+    }
+}
+
+/// Largest request body accepted; a GraphQL query needs far less.
+const MAX_BODY_BYTES: usize = 256 * 1024;
+/// Longest a request may take before the client gets 408.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The HTTP routes of the contract: `/graphql` (POST, GET, and the IDE for browsers),
+/// `/graphql/ws`, `/healthz`, `/readyz`, and `/` redirecting to the IDE.
+pub fn router(state: AppState) -> Router {
+    let subscriptions = GraphQLSubscription::new(state.schema.clone());
+    Router::new()
+        .route("/", get(|| async { Redirect::temporary("/graphql") }))
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route_service("/graphql/ws", subscriptions)
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .merge(ide::routes())
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn graphql_post(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
+    state.schema.execute(request.into_inner()).await.into()
+}
+
+/// A browser asking for HTML gets the IDE; everything else is a GraphQL query in the URL.
+async fn graphql_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: Result<GraphQLRequest, GraphQLRejection>,
+) -> Response {
+    let wants_html =
+        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("text/html"));
+    match request {
+        _ if wants_html => ide::page().await,
+        Ok(request) => GraphQLResponse::from(state.schema.execute(request.into_inner()).await).into_response(),
+        Err(rejection) => rejection.into_response(),
+    }
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(err) => {
+            tracing::warn!(error = %err, "database not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "database unreachable" })))
+                .into_response()
+        }
+    }
+}
+
+/// Opens and migrates the database, and loads the bundled dataset into an empty one.
+///
+/// # Errors
+/// A database error, or a broken bundled dataset.
+pub async fn prepare_database(url: &str) -> Result<DatabaseConnection, AppError> {
+    let conn = db::connect_and_migrate(url).await?;
+    if gemeente::Entity::find().count(&conn).await? == 0 {
+        let data = dataset::Dataset::bundled().map_err(|e| AppError::Internal(e.to_string()))?;
+        let report = dataset::seed(&conn, &data).await?;
+        tracing::info!(?report, "empty database: loaded the bundled dataset");
+    }
+    Ok(conn)
+}
+
+/// Runs the server until SIGINT or SIGTERM, then finishes running requests and stops.
+///
+/// # Errors
+/// When the database cannot be prepared or the address cannot be bound.
+pub async fn serve(url: &str, listen: SocketAddr) -> Result<(), AppError> {
+    let conn = prepare_database(url).await?;
+    let listener =
+        TcpListener::bind(listen).await.map_err(|e| AppError::Internal(format!("cannot listen on {listen}: {e}")))?;
+    tracing::info!("serving the API and the IDE on http://{listen}/graphql");
+    axum::serve(listener, router(AppState::new(conn)))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| AppError::Internal(format!("server failed: {e}")))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing running requests");
+}

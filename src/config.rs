@@ -1,0 +1,72 @@
+//! Settings, from flags or environment variables. The database URL may hold a password, so it is
+//! never printed or logged.
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand};
+
+/// GraphQL registry of Dutch municipalities, their ambtelijke fusies and the studies about them.
+#[derive(Debug, Parser)]
+#[command(name = "fusieregister", version, about)]
+pub struct Cli {
+    /// What to do; without a command the server runs (`serve`).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// Log format: human-readable text or one JSON object per line.
+    #[arg(long, env = "FUSIEREGISTER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+}
+
+/// The commands of the binary.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the database, load the bundled dataset when it is empty, and serve the API.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the bundled dataset; records already present are left alone (idempotent).
+    Seed,
+    /// Print the GraphQL schema (SDL) to standard output.
+    Schema,
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// Database URL: `sqlite://file.db?mode=rwc` or `postgres://user@host/db`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://fusieregister.db?mode=rwc",
+        hide_env_values = true,
+        global = true
+    )]
+    pub database_url: String,
+}
+
+/// Settings of the HTTP server.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "FUSIEREGISTER_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        Self { listen: SocketAddr::from(([127, 0, 0, 1], 8080)) }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}

@@ -1,0 +1,12 @@
+//! Value types and rules of the registry, free of database and GraphQL concerns.
+
+mod cbs_code;
+mod enums;
+mod periode;
+
+pub use cbs_code::{CbsCode, InvalidCbsCode};
+pub use enums::{
+    Doel, Eindreden, HerindelingRol, HerindelingSoort, KengetalSoort, Motief, Realisatie, Rechtsvorm, Reikwijdte,
+    Risico, Rol, Tevredenheid, Vorm,
+};
+pub use periode::{InvalidPeriode, Periode};

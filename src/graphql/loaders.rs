@@ -1,0 +1,217 @@
+//! DataLoaders: every relation of the API is fetched through one of these, so that a nested
+//! query costs one `IN (...)` statement per relation and level, whatever the number of parents.
+//!
+//! One `Db` loader serves every relation; the key type selects the query. A fresh `DataLoader`
+//! (with its cache) is made for every request by [`super::RequestData`].
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::Loader;
+use sea_orm::DatabaseConnection;
+
+use crate::entity::{
+    ambtelijke_fusie, bron, bronvermelding, deelname, evaluatie, evaluatie_doel, evaluatie_motief, evaluatie_risico,
+    gemeente, herindeling, herindeling_gemeente, kengetal, onderzoek, provincie,
+};
+use crate::error::AppError;
+use crate::store::batch::rows_where_in;
+
+/// The database behind the loaders.
+pub struct Db(pub DatabaseConnection);
+
+/// One row per key: `$key` wraps the value of `$column`, read back from `$field`.
+macro_rules! one_per_key {
+    ($(#[$doc:meta])* $key:ident($inner:ty) => $module:ident, $column:ident, $field:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $key(pub $inner);
+
+        impl Loader<$key> for Db {
+            type Value = $module::Model;
+            type Error = AppError;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Self::Error> {
+                let values: Vec<$inner> = keys.iter().map(|k| k.0.clone()).collect();
+                let rows = rows_where_in::<$module::Entity, _, _>(
+                    &self.0,
+                    $module::Column::$column,
+                    &values,
+                    $module::Column::Id,
+                )
+                .await?;
+                Ok(rows.into_iter().map(|row| ($key(row.$field.clone()), row)).collect())
+            }
+        }
+    };
+}
+
+/// All rows per key, in id order: `$key` wraps a foreign key value.
+macro_rules! many_per_key {
+    ($(#[$doc:meta])* $key:ident => $module:ident, $column:ident, $field:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $key(pub i32);
+
+        impl Loader<$key> for Db {
+            type Value = Vec<$module::Model>;
+            type Error = AppError;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Self::Error> {
+                let values: Vec<i32> = keys.iter().map(|k| k.0).collect();
+                let rows = rows_where_in::<$module::Entity, _, _>(
+                    &self.0,
+                    $module::Column::$column,
+                    &values,
+                    $module::Column::Id,
+                )
+                .await?;
+                let mut grouped: HashMap<$key, Vec<$module::Model>> = HashMap::new();
+                for row in rows {
+                    if let Some(id) = ForeignKey::value(&row.$field) {
+                        grouped.entry($key(id)).or_default().push(row);
+                    }
+                }
+                Ok(grouped)
+            }
+        }
+    };
+}
+
+/// A foreign-key field, mandatory or optional.
+trait ForeignKey {
+    fn value(&self) -> Option<i32>;
+}
+
+impl ForeignKey for i32 {
+    fn value(&self) -> Option<i32> {
+        Some(*self)
+    }
+}
+
+impl ForeignKey for Option<i32> {
+    fn value(&self) -> Option<i32> {
+        *self
+    }
+}
+
+one_per_key!(
+    /// A province by primary key.
+    ProvincieId(i32) => provincie, Id, id
+);
+one_per_key!(
+    /// A province by CBS code.
+    ProvincieCode(String) => provincie, Code, code
+);
+one_per_key!(
+    /// A municipality by primary key.
+    GemeenteId(i32) => gemeente, Id, id
+);
+one_per_key!(
+    /// A municipality by CBS code.
+    GemeenteCode(String) => gemeente, Code, code
+);
+one_per_key!(
+    /// An ambtelijke fusie by primary key.
+    FusieId(i32) => ambtelijke_fusie, Id, id
+);
+one_per_key!(
+    /// An ambtelijke fusie by its key.
+    FusieSleutel(String) => ambtelijke_fusie, Sleutel, sleutel
+);
+one_per_key!(
+    /// A herindeling by primary key.
+    HerindelingId(i32) => herindeling, Id, id
+);
+one_per_key!(
+    /// A herindeling by its key.
+    HerindelingSleutel(String) => herindeling, Sleutel, sleutel
+);
+one_per_key!(
+    /// A study by primary key.
+    OnderzoekId(i32) => onderzoek, Id, id
+);
+one_per_key!(
+    /// A study by its key.
+    OnderzoekSleutel(String) => onderzoek, Sleutel, sleutel
+);
+one_per_key!(
+    /// An evaluation by its key.
+    EvaluatieSleutel(String) => evaluatie, Sleutel, sleutel
+);
+one_per_key!(
+    /// A source by primary key.
+    BronId(i32) => bron, Id, id
+);
+one_per_key!(
+    /// A source by its key.
+    BronSleutel(String) => bron, Sleutel, sleutel
+);
+
+many_per_key!(
+    /// The deelnames of a municipality, all periods.
+    DeelnamesVanGemeente => deelname, GemeenteId, gemeente_id
+);
+many_per_key!(
+    /// The deelnames of an ambtelijke fusie, all periods.
+    DeelnamesVanFusie => deelname, AmbtelijkeFusieId, ambtelijke_fusie_id
+);
+many_per_key!(
+    /// The herindelingen a municipality took part in, as link rows.
+    HerindelingenVanGemeente => herindeling_gemeente, GemeenteId, gemeente_id
+);
+many_per_key!(
+    /// The municipalities of a herindeling, as link rows.
+    GemeentenVanHerindeling => herindeling_gemeente, HerindelingId, herindeling_id
+);
+many_per_key!(
+    /// The published figures of a study.
+    KengetallenVanOnderzoek => kengetal, OnderzoekId, onderzoek_id
+);
+many_per_key!(
+    /// The evaluations about an ambtelijke fusie.
+    EvaluatiesVanFusie => evaluatie, AmbtelijkeFusieId, ambtelijke_fusie_id
+);
+many_per_key!(
+    /// The evaluations that come from a study.
+    EvaluatiesVanOnderzoek => evaluatie, OnderzoekId, onderzoek_id
+);
+many_per_key!(
+    /// The motives of an evaluation.
+    MotievenVanEvaluatie => evaluatie_motief, EvaluatieId, evaluatie_id
+);
+many_per_key!(
+    /// The goals of an evaluation.
+    DoelenVanEvaluatie => evaluatie_doel, EvaluatieId, evaluatie_id
+);
+many_per_key!(
+    /// The risks of an evaluation.
+    RisicosVanEvaluatie => evaluatie_risico, EvaluatieId, evaluatie_id
+);
+many_per_key!(
+    /// The citations of a province.
+    BronnenVanProvincie => bronvermelding, ProvincieId, provincie_id
+);
+many_per_key!(
+    /// The citations of a municipality.
+    BronnenVanGemeente => bronvermelding, GemeenteId, gemeente_id
+);
+many_per_key!(
+    /// The citations of a herindeling.
+    BronnenVanHerindeling => bronvermelding, HerindelingId, herindeling_id
+);
+many_per_key!(
+    /// The citations of an ambtelijke fusie.
+    BronnenVanFusie => bronvermelding, AmbtelijkeFusieId, ambtelijke_fusie_id
+);
+many_per_key!(
+    /// The citations of a study.
+    BronnenVanOnderzoek => bronvermelding, OnderzoekId, onderzoek_id
+);
+many_per_key!(
+    /// The citations of an evaluation.
+    BronnenVanEvaluatie => bronvermelding, EvaluatieId, evaluatie_id
+);
+many_per_key!(
+    /// The municipalities of a province, all periods.
+    GemeentenVanProvincie => gemeente, ProvincieId, provincie_id
+);

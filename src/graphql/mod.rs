@@ -1,0 +1,37 @@
+//! The GraphQL API: schema construction, limits, and the modules that make it up.
+
+pub mod connection;
+pub mod context;
+pub mod error_codes;
+pub mod ids;
+pub mod loaders;
+pub mod query;
+pub mod scalars;
+pub mod types;
+
+use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use sea_orm::DatabaseConnection;
+
+/// The registry's schema type.
+pub type RegistrySchema = Schema<query::Query, EmptyMutation, EmptySubscription>;
+
+/// Deepest nesting a query may have; deep enough for gemeente → fusies → deelnames → gemeente → …
+pub const MAX_DEPTH: usize = 12;
+/// Largest query complexity (one point per field); refuses queries that would fan out wildly.
+pub const MAX_COMPLEXITY: usize = 2_000;
+
+/// Builds the schema on `db`: every request gets fresh DataLoaders and coded errors.
+pub fn build_schema(db: DatabaseConnection) -> RegistrySchema {
+    Schema::build(query::Query, EmptyMutation, EmptySubscription)
+        .data(db.clone())
+        .extension(context::FreshLoaders::new(db))
+        .extension(error_codes::ErrorCodes)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .finish()
+}
+
+/// The schema in SDL, as committed in `schema.graphql`. Needs no database.
+pub fn sdl() -> String {
+    Schema::build(query::Query, EmptyMutation, EmptySubscription).finish().sdl()
+}

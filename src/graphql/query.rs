@@ -1,0 +1,287 @@
+//! The root query: thin resolvers that parse arguments, call the store or a loader, and wrap.
+
+use async_graphql::{Context, ID, Object};
+use futures_util::future::try_join_all;
+
+use super::connection::{MAX_PAGE_SIZE, connection_types, window};
+use super::context::{db, one};
+use super::ids::NodeId;
+use super::loaders::{FusieSleutel, GemeenteCode};
+use super::scalars::Date;
+use super::types::{
+    AmbtelijkeFusie, Centrumconstructie, Evaluatie, Fusieorganisatie, Gemeente, Herindeling, Node, Onderzoek,
+    Provincie, Statistiek,
+};
+use crate::domain::{CbsCode, HerindelingSoort, Rechtsvorm, Reikwijdte, Vorm};
+use crate::error::AppError;
+use crate::store::fusie::{EvaluatieFilter, FusieFilter};
+use crate::store::gemeente::GemeenteFilter;
+use crate::store::herindeling::HerindelingFilter;
+use crate::store::{self, Slice, Window};
+
+connection_types!(GemeenteConnection, GemeenteEdge, Gemeente, "municipalities");
+connection_types!(AmbtelijkeFusieConnection, AmbtelijkeFusieEdge, AmbtelijkeFusie, "ambtelijke fusies");
+connection_types!(FusieorganisatieConnection, FusieorganisatieEdge, Fusieorganisatie, "fusieorganisaties");
+connection_types!(CentrumconstructieConnection, CentrumconstructieEdge, Centrumconstructie, "centrumconstructies");
+connection_types!(HerindelingConnection, HerindelingEdge, Herindeling, "herindelingen");
+connection_types!(OnderzoekConnection, OnderzoekEdge, Onderzoek, "studies");
+connection_types!(EvaluatieConnection, EvaluatieEdge, Evaluatie, "evaluation outcomes");
+
+/// Parses an optional CBS code argument named `field`.
+fn cbs_code(field: &str, code: Option<String>) -> Result<Option<String>, AppError> {
+    code.map(|c| CbsCode::parse(&c).map(|c| c.to_string()).map_err(|e| AppError::bad_input(field, e.to_string())))
+        .transpose()
+}
+
+/// Filters shared by the three lists of ambtelijke fusies.
+#[allow(clippy::too_many_arguments)]
+fn fusie_filter(
+    peildatum: Option<Date>,
+    vorm: Option<Vorm>,
+    reikwijdte: Option<Reikwijdte>,
+    rechtsvorm: Option<Rechtsvorm>,
+    provincie: Option<String>,
+    gemeente: Option<String>,
+    naam: Option<String>,
+) -> Result<FusieFilter, AppError> {
+    Ok(FusieFilter {
+        peildatum: peildatum.map(|d| d.0),
+        vorm,
+        reikwijdte,
+        rechtsvorm,
+        provincie,
+        gemeente: cbs_code("gemeente", gemeente)?,
+        naam,
+    })
+}
+
+async fn fusie_page(
+    ctx: &Context<'_>,
+    filter: FusieFilter,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<(Slice<AmbtelijkeFusie>, Window), AppError> {
+    let window = window(first, after.as_deref())?;
+    let slice = store::fusie::list(db(ctx)?, &filter, window).await?;
+    let rows = slice.rows.into_iter().map(AmbtelijkeFusie::from).collect();
+    Ok((Slice { rows, total: slice.total }, window))
+}
+
+/// The entry points for reading the registry.
+pub struct Query;
+
+#[Object]
+impl Query {
+    /// Fetches any object by its global ID (Relay); null when it does not exist.
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID.")] id: ID,
+    ) -> Result<Option<Node>, AppError> {
+        super::types::node::find(ctx, NodeId::decode(&id)?).await
+    }
+
+    /// Fetches objects by global ID (Relay), at most 100 at once; null for each that does not exist.
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global IDs, at most 100.")] ids: Vec<ID>,
+    ) -> Result<Vec<Option<Node>>, AppError> {
+        if ids.len() > usize::try_from(MAX_PAGE_SIZE).unwrap_or(usize::MAX) {
+            return Err(AppError::bad_input("ids", format!("at most {MAX_PAGE_SIZE} IDs at once")));
+        }
+        let ids = ids.iter().map(|id| NodeId::decode(id)).collect::<Result<Vec<_>, _>>()?;
+        try_join_all(ids.into_iter().map(|id| super::types::node::find(ctx, id))).await
+    }
+
+    /// A municipality by CBS code; null when no municipality ever had the code.
+    async fn gemeente(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "CBS municipality code, e.g. `GM0363`.")] code: String,
+    ) -> Result<Option<Gemeente>, AppError> {
+        let code = CbsCode::parse(&code).map_err(|e| AppError::bad_input("code", e.to_string()))?;
+        Ok(one(ctx, GemeenteCode(code.to_string())).await?.map(Gemeente))
+    }
+
+    /// Municipalities, ordered by CBS code.
+    #[allow(clippy::too_many_arguments)]
+    async fn gemeenten(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only municipalities existing on this date; without it, all periods.")] peildatum: Option<
+            Date,
+        >,
+        #[graphql(desc = "Only municipalities in the province with this CBS code, e.g. `PV27`.")] provincie: Option<
+            String,
+        >,
+        #[graphql(desc = "Only municipalities whose name contains this text (case-insensitive).")] naam: Option<String>,
+        #[graphql(desc = "Page size: default 25, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+    ) -> Result<GemeenteConnection, AppError> {
+        let window = window(first, after.as_deref())?;
+        let filter = GemeenteFilter { peildatum: peildatum.map(|d| d.0), provincie, naam };
+        let slice = store::gemeente::list(db(ctx)?, &filter, window).await?;
+        Ok(GemeenteConnection::from_page(slice.rows.into_iter().map(Gemeente).collect(), window, slice.total))
+    }
+
+    /// The twelve provinces, ordered by name.
+    async fn provincies(&self, ctx: &Context<'_>) -> Result<Vec<Provincie>, AppError> {
+        Ok(store::gemeente::provincies(db(ctx)?).await?.into_iter().map(Provincie).collect())
+    }
+
+    /// An ambtelijke fusie by its key; null when there is none.
+    async fn ambtelijke_fusie(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Stable key of the fusie, e.g. `bar`.")] sleutel: String,
+    ) -> Result<Option<AmbtelijkeFusie>, AppError> {
+        Ok(one(ctx, FusieSleutel(sleutel)).await?.map(AmbtelijkeFusie::from))
+    }
+
+    /// Ambtelijke fusies of both forms, in order of begin date.
+    #[allow(clippy::too_many_arguments)]
+    async fn ambtelijke_fusies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only fusies running on this date; without it, all periods.")] peildatum: Option<Date>,
+        #[graphql(desc = "Only this form.")] vorm: Option<Vorm>,
+        #[graphql(desc = "Only this scope; use VOLLEDIG to leave out partial cooperations.")] reikwijdte: Option<
+            Reikwijdte,
+        >,
+        #[graphql(desc = "Only this legal form.")] rechtsvorm: Option<Rechtsvorm>,
+        #[graphql(desc = "Only fusies with a participant in the province with this CBS code, e.g. `PV28`.")]
+        provincie: Option<String>,
+        #[graphql(desc = "Only fusies in which the municipality with this CBS code takes part (on `peildatum`).")]
+        gemeente: Option<String>,
+        #[graphql(desc = "Only fusies whose name, abbreviation or key contains this text.")] naam: Option<String>,
+        #[graphql(desc = "Page size: default 25, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+    ) -> Result<AmbtelijkeFusieConnection, AppError> {
+        let filter = fusie_filter(peildatum, vorm, reikwijdte, rechtsvorm, provincie, gemeente, naam)?;
+        let (slice, window) = fusie_page(ctx, filter, first, after).await?;
+        Ok(AmbtelijkeFusieConnection::from_page(slice.rows, window, slice.total))
+    }
+
+    /// Fusieorganisaties, in order of begin date.
+    #[allow(clippy::too_many_arguments)]
+    async fn fusieorganisaties(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only fusieorganisaties running on this date; without it, all periods.")] peildatum: Option<
+            Date,
+        >,
+        #[graphql(desc = "Only this scope; use VOLLEDIG to leave out partial cooperations.")] reikwijdte: Option<
+            Reikwijdte,
+        >,
+        #[graphql(desc = "Only this legal form.")] rechtsvorm: Option<Rechtsvorm>,
+        #[graphql(desc = "Only those with a participant in the province with this CBS code.")] provincie: Option<
+            String,
+        >,
+        #[graphql(desc = "Only those in which the municipality with this CBS code takes part (on `peildatum`).")]
+        gemeente: Option<String>,
+        #[graphql(desc = "Only those whose name, abbreviation or key contains this text.")] naam: Option<String>,
+        #[graphql(desc = "Page size: default 25, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+    ) -> Result<FusieorganisatieConnection, AppError> {
+        let vorm = Some(Vorm::Fusieorganisatie);
+        let filter = fusie_filter(peildatum, vorm, reikwijdte, rechtsvorm, provincie, gemeente, naam)?;
+        let (slice, window) = fusie_page(ctx, filter, first, after).await?;
+        let rows = slice
+            .rows
+            .into_iter()
+            .filter_map(|f| if let AmbtelijkeFusie::Fusieorganisatie(f) = f { Some(f) } else { None })
+            .collect();
+        Ok(FusieorganisatieConnection::from_page(rows, window, slice.total))
+    }
+
+    /// Centrumconstructies, in order of begin date.
+    #[allow(clippy::too_many_arguments)]
+    async fn centrumconstructies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only centrumconstructies running on this date; without it, all periods.")] peildatum: Option<
+            Date,
+        >,
+        #[graphql(desc = "Only this scope; use VOLLEDIG to leave out partial cooperations.")] reikwijdte: Option<
+            Reikwijdte,
+        >,
+        #[graphql(desc = "Only this legal form.")] rechtsvorm: Option<Rechtsvorm>,
+        #[graphql(desc = "Only those with a participant in the province with this CBS code.")] provincie: Option<
+            String,
+        >,
+        #[graphql(desc = "Only those in which the municipality with this CBS code takes part (on `peildatum`).")]
+        gemeente: Option<String>,
+        #[graphql(desc = "Only those whose name, abbreviation or key contains this text.")] naam: Option<String>,
+        #[graphql(desc = "Page size: default 25, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+    ) -> Result<CentrumconstructieConnection, AppError> {
+        let vorm = Some(Vorm::Centrumconstructie);
+        let filter = fusie_filter(peildatum, vorm, reikwijdte, rechtsvorm, provincie, gemeente, naam)?;
+        let (slice, window) = fusie_page(ctx, filter, first, after).await?;
+        let rows = slice
+            .rows
+            .into_iter()
+            .filter_map(|f| if let AmbtelijkeFusie::Centrumconstructie(c) = f { Some(c) } else { None })
+            .collect();
+        Ok(CentrumconstructieConnection::from_page(rows, window, slice.total))
+    }
+
+    /// Herindelingen, in date order.
+    async fn herindelingen(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only herindelingen on or after this date.")] van: Option<Date>,
+        #[graphql(desc = "Only herindelingen on or before this date.")] tot: Option<Date>,
+        #[graphql(desc = "Only this kind.")] soort: Option<HerindelingSoort>,
+        #[graphql(desc = "Only herindelingen involving the municipality with this CBS code.")] gemeente: Option<String>,
+        #[graphql(desc = "Page size: default 25, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+    ) -> Result<HerindelingConnection, AppError> {
+        let window = window(first, after.as_deref())?;
+        let filter = HerindelingFilter {
+            van: van.map(|d| d.0),
+            tot: tot.map(|d| d.0),
+            soort,
+            gemeente: cbs_code("gemeente", gemeente)?,
+        };
+        let slice = store::herindeling::list(db(ctx)?, &filter, window).await?;
+        Ok(HerindelingConnection::from_page(slice.rows.into_iter().map(Herindeling).collect(), window, slice.total))
+    }
+
+    /// Studies, newest first.
+    async fn onderzoeken(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size: default 25, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+    ) -> Result<OnderzoekConnection, AppError> {
+        let window = window(first, after.as_deref())?;
+        let slice = store::onderzoek::list(db(ctx)?, window).await?;
+        Ok(OnderzoekConnection::from_page(slice.rows.into_iter().map(Onderzoek).collect(), window, slice.total))
+    }
+
+    /// Evaluation outcomes, ordered by key.
+    async fn evaluaties(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only outcomes of the study with this key.")] onderzoek: Option<String>,
+        #[graphql(desc = "Only outcomes about the ambtelijke fusie with this key.")] ambtelijke_fusie: Option<String>,
+        #[graphql(desc = "Page size: default 25, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+    ) -> Result<EvaluatieConnection, AppError> {
+        let window = window(first, after.as_deref())?;
+        let filter = EvaluatieFilter { onderzoek, ambtelijke_fusie };
+        let slice = store::fusie::evaluaties(db(ctx)?, &filter, window).await?;
+        Ok(EvaluatieConnection::from_page(slice.rows.into_iter().map(Evaluatie).collect(), window, slice.total))
+    }
+
+    /// The registry's counts on a reference date, beside the figures studies published for it.
+    async fn statistiek(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The reference date to count on.")] peildatum: Date,
+    ) -> Result<Statistiek, AppError> {
+        Ok(Statistiek(store::statistiek::op(db(ctx)?, peildatum.0).await?))
+    }
+}

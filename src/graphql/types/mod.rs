@@ -1,0 +1,23 @@
+//! The API's object types. Each wraps an entity model (entities are not the API) and resolves its
+//! relations through the request's DataLoader.
+
+mod bron;
+mod fusie;
+mod gemeente;
+mod herindeling;
+pub mod node;
+mod onderzoek;
+mod statistiek;
+
+pub use bron::Bron;
+pub use fusie::{AmbtelijkeFusie, Centrumconstructie, Deelname, Fusieorganisatie};
+pub use gemeente::{Gemeente, Provincie};
+pub use herindeling::Herindeling;
+pub use node::Node;
+pub use onderzoek::{Evaluatie, Kengetal, Onderzoek};
+pub use statistiek::Statistiek;
+
+/// The field names listed in an `onzekere_velden` column.
+pub(crate) fn onzekere_velden(stored: &str) -> Vec<String> {
+    stored.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}

@@ -1,0 +1,300 @@
+//! Studies, the figures they published, and evaluation outcomes.
+
+use async_graphql::{Context, ID, Object};
+
+use super::bron::{Bron, bronnen};
+use super::fusie::AmbtelijkeFusie;
+use super::onzekere_velden;
+use crate::domain::{Doel, KengetalSoort, Motief, Realisatie, Risico, Tevredenheid};
+use crate::entity::{evaluatie, evaluatie_doel, evaluatie_motief, evaluatie_risico, kengetal, onderzoek};
+use crate::error::AppError;
+use crate::graphql::context::{many, one, required};
+use crate::graphql::ids::NodeId;
+use crate::graphql::loaders::{
+    BronnenVanEvaluatie, BronnenVanOnderzoek, DoelenVanEvaluatie, EvaluatiesVanOnderzoek, FusieId,
+    KengetallenVanOnderzoek, MotievenVanEvaluatie, OnderzoekId, RisicosVanEvaluatie,
+};
+use crate::graphql::scalars::Date;
+
+/// A study (onderzoek) about ambtelijke fusies, with the figures it published.
+pub struct Onderzoek(pub onderzoek::Model);
+
+#[Object]
+impl Onderzoek {
+    /// Global ID (Relay), derived from the key.
+    pub async fn id(&self) -> ID {
+        ID(NodeId::Onderzoek(self.0.sleutel.clone()).encode())
+    }
+
+    /// Stable key (slug).
+    async fn sleutel(&self) -> &str {
+        &self.0.sleutel
+    }
+
+    /// Title of the study.
+    async fn titel(&self) -> &str {
+        &self.0.titel
+    }
+
+    /// Who performed it.
+    async fn uitvoerder(&self) -> &str {
+        &self.0.uitvoerder
+    }
+
+    /// Who commissioned it.
+    async fn opdrachtgever(&self) -> Option<&str> {
+        self.0.opdrachtgever.as_deref()
+    }
+
+    /// Publication date.
+    async fn publicatiedatum(&self) -> Option<Date> {
+        self.0.publicatiedatum.map(Date)
+    }
+
+    /// Where the study can be read.
+    async fn url(&self) -> Option<&str> {
+        self.0.url.as_deref()
+    }
+
+    /// Parliamentary reference (Kamerstuk) under which it was sent to parliament.
+    async fn kamerstuk(&self) -> Option<&str> {
+        self.0.kamerstuk.as_deref()
+    }
+
+    /// Fields whose value the sources do not verify.
+    async fn onzekere_velden(&self) -> Vec<String> {
+        onzekere_velden(&self.0.onzekere_velden)
+    }
+
+    /// Note on this record.
+    async fn opmerking(&self) -> Option<&str> {
+        self.0.opmerking.as_deref()
+    }
+
+    /// Figures the study published (kengetallen), as the study's claims.
+    async fn kengetallen(&self, ctx: &Context<'_>) -> Result<Vec<Kengetal>, AppError> {
+        let rows: Vec<_> = many(ctx, KengetallenVanOnderzoek(self.0.id)).await?;
+        Ok(rows.into_iter().map(Kengetal).collect())
+    }
+
+    /// Evaluation outcomes of the study.
+    async fn evaluaties(&self, ctx: &Context<'_>) -> Result<Vec<Evaluatie>, AppError> {
+        let rows: Vec<_> = many(ctx, EvaluatiesVanOnderzoek(self.0.id)).await?;
+        Ok(rows.into_iter().map(Evaluatie).collect())
+    }
+
+    /// Public sources backing this record.
+    async fn bronnen(&self, ctx: &Context<'_>) -> Result<Vec<Bron>, AppError> {
+        bronnen(ctx, BronnenVanOnderzoek(self.0.id)).await
+    }
+}
+
+/// A figure a study published, e.g. the number of ambtelijke fusieorganisaties on a date.
+pub struct Kengetal(pub kengetal::Model);
+
+#[Object]
+impl Kengetal {
+    /// Global ID (Relay), derived from the study's key and the figure's key.
+    pub async fn id(&self, ctx: &Context<'_>) -> Result<ID, AppError> {
+        let onderzoek = required(ctx, OnderzoekId(self.0.onderzoek_id)).await?;
+        Ok(ID(NodeId::Kengetal { onderzoek: onderzoek.sleutel, sleutel: self.0.sleutel.clone() }.encode()))
+    }
+
+    /// Key of the figure within its study.
+    async fn sleutel(&self) -> &str {
+        &self.0.sleutel
+    }
+
+    /// What kind of figure it is.
+    async fn soort(&self) -> KengetalSoort {
+        self.0.soort
+    }
+
+    /// The date the figure is about.
+    async fn peildatum(&self) -> Option<Date> {
+        self.0.peildatum.map(Date)
+    }
+
+    /// The published value.
+    async fn waarde(&self) -> f64 {
+        self.0.waarde
+    }
+
+    /// Unit of the value, where it is not a plain count.
+    async fn eenheid(&self) -> Option<&str> {
+        self.0.eenheid.as_deref()
+    }
+
+    /// What is counted or measured.
+    async fn omschrijving(&self) -> &str {
+        &self.0.omschrijving
+    }
+
+    /// Note, e.g. on uncertainty about what the figure includes.
+    async fn opmerking(&self) -> Option<&str> {
+        self.0.opmerking.as_deref()
+    }
+
+    /// The study that published it.
+    async fn onderzoek(&self, ctx: &Context<'_>) -> Result<Onderzoek, AppError> {
+        required(ctx, OnderzoekId(self.0.onderzoek_id)).await.map(Onderzoek)
+    }
+}
+
+/// The outcome of a study or report: for one ambtelijke fusie, or for all fusies a study covered.
+pub struct Evaluatie(pub evaluatie::Model);
+
+#[Object]
+impl Evaluatie {
+    /// Global ID (Relay), derived from the key.
+    pub async fn id(&self) -> ID {
+        ID(NodeId::Evaluatie(self.0.sleutel.clone()).encode())
+    }
+
+    /// Stable key (slug).
+    async fn sleutel(&self) -> &str {
+        &self.0.sleutel
+    }
+
+    /// The study it comes from; null when the outcome is reported by other public sources.
+    async fn onderzoek(&self, ctx: &Context<'_>) -> Result<Option<Onderzoek>, AppError> {
+        match self.0.onderzoek_id {
+            Some(id) => Ok(one(ctx, OnderzoekId(id)).await?.map(Onderzoek)),
+            None => Ok(None),
+        }
+    }
+
+    /// The ambtelijke fusie evaluated; null when the outcome covers all fusies the study covered.
+    async fn ambtelijke_fusie(&self, ctx: &Context<'_>) -> Result<Option<AmbtelijkeFusie>, AppError> {
+        match self.0.ambtelijke_fusie_id {
+            Some(id) => Ok(one(ctx, FusieId(id)).await?.map(AmbtelijkeFusie::from)),
+            None => Ok(None),
+        }
+    }
+
+    /// Date the outcome was published.
+    async fn datum(&self) -> Option<Date> {
+        self.0.datum.map(Date)
+    }
+
+    /// Summary of the outcome.
+    async fn samenvatting(&self) -> &str {
+        &self.0.samenvatting
+    }
+
+    /// Satisfaction of the municipalities.
+    async fn tevredenheid(&self) -> Tevredenheid {
+        self.0.tevredenheid
+    }
+
+    /// Whether the advantages outweigh the disadvantages; null when the source does not say.
+    async fn voordelen_wegen_op(&self) -> Option<bool> {
+        self.0.voordelen_wegen_op
+    }
+
+    /// Motives for entering the fusie, in the order the source gives them.
+    async fn motieven(&self, ctx: &Context<'_>) -> Result<Vec<EvaluatieMotief>, AppError> {
+        let rows: Vec<_> = many(ctx, MotievenVanEvaluatie(self.0.id)).await?;
+        Ok(rows.into_iter().map(EvaluatieMotief).collect())
+    }
+
+    /// Goals and how far they were reached.
+    async fn doelen(&self, ctx: &Context<'_>) -> Result<Vec<EvaluatieDoel>, AppError> {
+        let rows: Vec<_> = many(ctx, DoelenVanEvaluatie(self.0.id)).await?;
+        Ok(rows.into_iter().map(EvaluatieDoel).collect())
+    }
+
+    /// Risks named, and whether they were experienced.
+    async fn risicos(&self, ctx: &Context<'_>) -> Result<Vec<EvaluatieRisico>, AppError> {
+        let rows: Vec<_> = many(ctx, RisicosVanEvaluatie(self.0.id)).await?;
+        Ok(rows.into_iter().map(EvaluatieRisico).collect())
+    }
+
+    /// Fields whose value the sources do not verify.
+    async fn onzekere_velden(&self) -> Vec<String> {
+        onzekere_velden(&self.0.onzekere_velden)
+    }
+
+    /// Note on this record.
+    async fn opmerking(&self) -> Option<&str> {
+        self.0.opmerking.as_deref()
+    }
+
+    /// Public sources backing this record.
+    async fn bronnen(&self, ctx: &Context<'_>) -> Result<Vec<Bron>, AppError> {
+        bronnen(ctx, BronnenVanEvaluatie(self.0.id)).await
+    }
+}
+
+/// A motive recorded by an evaluation.
+pub struct EvaluatieMotief(pub evaluatie_motief::Model);
+
+#[Object]
+impl EvaluatieMotief {
+    /// The motive.
+    async fn motief(&self) -> Motief {
+        self.0.motief
+    }
+
+    /// Explanation, in particular for ANDERS.
+    async fn toelichting(&self) -> Option<&str> {
+        self.0.toelichting.as_deref()
+    }
+}
+
+/// A goal recorded by an evaluation, with how far it was reached.
+pub struct EvaluatieDoel(pub evaluatie_doel::Model);
+
+#[Object]
+impl EvaluatieDoel {
+    /// The goal.
+    async fn doel(&self) -> Doel {
+        self.0.doel
+    }
+
+    /// How far it was reached.
+    async fn realisatie(&self) -> Realisatie {
+        self.0.realisatie
+    }
+
+    /// Target value, for a quantified goal (e.g. a saving).
+    async fn streefwaarde(&self) -> Option<f64> {
+        self.0.streefwaarde
+    }
+
+    /// Value reached, for a quantified goal.
+    async fn gerealiseerde_waarde(&self) -> Option<f64> {
+        self.0.gerealiseerde_waarde
+    }
+
+    /// Unit of the values, e.g. EUR.
+    async fn eenheid(&self) -> Option<&str> {
+        self.0.eenheid.as_deref()
+    }
+
+    /// Explanation.
+    async fn toelichting(&self) -> Option<&str> {
+        self.0.toelichting.as_deref()
+    }
+}
+
+/// A risk recorded by an evaluation.
+pub struct EvaluatieRisico(pub evaluatie_risico::Model);
+
+#[Object]
+impl EvaluatieRisico {
+    /// The risk.
+    async fn risico(&self) -> Risico {
+        self.0.risico
+    }
+
+    /// Whether the participants experienced it; null when the source does not say.
+    async fn ervaren(&self) -> Option<bool> {
+        self.0.ervaren
+    }
+
+    /// Explanation.
+    async fn toelichting(&self) -> Option<&str> {
+        self.0.toelichting.as_deref()
+    }
+}

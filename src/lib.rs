@@ -1,0 +1,24 @@
+//! fusieregister: a GraphQL registry of Dutch municipalities, their ambtelijke fusies and the
+//! studies about them. The modules, in the order a request meets them:
+
+/// Application state, schema construction, the HTTP router and the server loop.
+pub mod app;
+/// Command-line and environment settings.
+pub mod config;
+/// The bundled dataset and the code that seeds a database with it.
+pub mod dataset;
+/// Connecting to and migrating the database.
+pub mod db;
+/// Value types and rules of the domain.
+pub mod domain;
+/// sea-orm entities: plain rows of the tables.
+pub mod entity;
+/// The single error type with its client-facing codes.
+pub mod error;
+/// The GraphQL API: types wrapping entities, resolvers, DataLoaders, limits.
+pub mod graphql;
+/// The embedded GraphQL IDE (GraphiQL) and its static assets.
+#[path = "ide_stub.rs"]
+pub mod ide;
+/// Every database read, one file per aggregate.
+pub mod store;

@@ -1,0 +1,182 @@
+//! Counts of the registry on one reference date, beside the figures studies published for it.
+//!
+//! Five statements fetch what was valid that day; the counting is done in memory by
+//! [`Statistiek::tel`], a pure function with its own tests.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::geldig_op;
+use crate::domain::{KengetalSoort, Reikwijdte, Vorm};
+use crate::entity::{ambtelijke_fusie, deelname, gemeente, kengetal, provincie};
+
+/// What the registry counts on one date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statistiek {
+    pub peildatum: NaiveDate,
+    pub aantal_gemeenten: u64,
+    /// Ambtelijke fusies of reikwijdte VOLLEDIG (both forms).
+    pub aantal_ambtelijke_fusies: u64,
+    pub aantal_fusieorganisaties: u64,
+    pub aantal_centrumconstructies: u64,
+    /// Cooperations of reikwijdte GEDEELTELIJK, kept apart from the counts above.
+    pub aantal_gedeeltelijke_samenwerkingen: u64,
+    /// Distinct municipalities in a VOLLEDIG ambtelijke fusie.
+    pub aantal_deelnemende_gemeenten: u64,
+    pub per_vorm: Vec<VormTelling>,
+    pub per_provincie: Vec<ProvincieTelling>,
+    pub kengetallen: Vec<KengetalVergelijking>,
+}
+
+/// Count for one combination of form and scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VormTelling {
+    pub vorm: Vorm,
+    pub reikwijdte: Reikwijdte,
+    pub aantal: u64,
+    pub aantal_deelnemende_gemeenten: u64,
+}
+
+/// Counts for one province.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProvincieTelling {
+    pub provincie: provincie::Model,
+    pub aantal_gemeenten: u64,
+    pub aantal_deelnemende_gemeenten: u64,
+    /// VOLLEDIG ambtelijke fusies with at least one participant in the province.
+    pub aantal_ambtelijke_fusies: u64,
+}
+
+/// A published figure for the date, beside the registry's own count of the same thing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KengetalVergelijking {
+    pub kengetal: kengetal::Model,
+    /// `None` for figures the registry has no counterpart of.
+    pub register_waarde: Option<u64>,
+}
+
+/// Fetches what was valid on `peildatum` and counts it.
+///
+/// # Errors
+/// The database error.
+pub async fn op(db: &impl ConnectionTrait, peildatum: NaiveDate) -> Result<Statistiek, DbErr> {
+    let provincies = provincie::Entity::find().order_by_asc(provincie::Column::Naam).all(db).await?;
+    let gemeenten_per_provincie: Vec<(i32, i64)> = gemeente::Entity::find()
+        .select_only()
+        .column(gemeente::Column::ProvincieId)
+        .column_as(Expr::col(gemeente::Column::Id).count(), "aantal")
+        .filter(geldig_op(gemeente::Column::Begindatum, gemeente::Column::Einddatum, peildatum, true))
+        .group_by(gemeente::Column::ProvincieId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let fusies = ambtelijke_fusie::Entity::find()
+        .filter(geldig_op(ambtelijke_fusie::Column::Begindatum, ambtelijke_fusie::Column::Einddatum, peildatum, false))
+        .all(db)
+        .await?;
+    // (fusie, gemeente, provincie of the gemeente) for every deelname running that day.
+    let deelnames: Vec<(i32, i32, i32)> = deelname::Entity::find()
+        .select_only()
+        .column(deelname::Column::AmbtelijkeFusieId)
+        .column(deelname::Column::GemeenteId)
+        .column(gemeente::Column::ProvincieId)
+        .inner_join(gemeente::Entity)
+        .filter(geldig_op(deelname::Column::Begindatum, deelname::Column::Einddatum, peildatum, false))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let kengetallen = kengetal::Entity::find()
+        .filter(kengetal::Column::Peildatum.eq(peildatum))
+        .order_by_asc(kengetal::Column::Id)
+        .all(db)
+        .await?;
+    Ok(Statistiek::tel(peildatum, provincies, &gemeenten_per_provincie, &fusies, &deelnames, kengetallen))
+}
+
+impl Statistiek {
+    /// Counts from the rows valid on `peildatum`. `deelnames` are (fusie id, gemeente id,
+    /// provincie id of that gemeente).
+    pub fn tel(
+        peildatum: NaiveDate,
+        provincies: Vec<provincie::Model>,
+        gemeenten_per_provincie: &[(i32, i64)],
+        fusies: &[ambtelijke_fusie::Model],
+        deelnames: &[(i32, i32, i32)],
+        kengetallen: Vec<kengetal::Model>,
+    ) -> Self {
+        let fusie_by_id: HashMap<i32, &ambtelijke_fusie::Model> = fusies.iter().map(|f| (f.id, f)).collect();
+        let volledig = |fusie_id: &i32| fusie_by_id.get(fusie_id).is_some_and(|f| f.reikwijdte == Reikwijdte::Volledig);
+        let count = |iter: usize| u64::try_from(iter).unwrap_or(u64::MAX);
+
+        let mut per_vorm: BTreeMap<(u8, u8), (Vorm, Reikwijdte, u64, HashSet<i32>)> = BTreeMap::new();
+        for fusie in fusies {
+            let key = (fusie.vorm as u8, fusie.reikwijdte as u8);
+            per_vorm.entry(key).or_insert((fusie.vorm, fusie.reikwijdte, 0, HashSet::new())).2 += 1;
+        }
+        for (fusie_id, gemeente_id, _) in deelnames {
+            if let Some(fusie) = fusie_by_id.get(fusie_id) {
+                let key = (fusie.vorm as u8, fusie.reikwijdte as u8);
+                if let Some(entry) = per_vorm.get_mut(&key) {
+                    entry.3.insert(*gemeente_id);
+                }
+            }
+        }
+
+        let deelnemers: HashSet<i32> = deelnames.iter().filter(|(f, _, _)| volledig(f)).map(|(_, g, _)| *g).collect();
+        let aantal_gemeenten_in: HashMap<i32, i64> = gemeenten_per_provincie.iter().copied().collect();
+        let per_provincie = provincies
+            .into_iter()
+            .map(|provincie| {
+                let here: Vec<_> = deelnames.iter().filter(|(f, _, p)| *p == provincie.id && volledig(f)).collect();
+                let gemeenten: HashSet<i32> = here.iter().map(|(_, g, _)| *g).collect();
+                let fusies: HashSet<i32> = here.iter().map(|(f, _, _)| *f).collect();
+                ProvincieTelling {
+                    aantal_gemeenten: u64::try_from(aantal_gemeenten_in.get(&provincie.id).copied().unwrap_or(0))
+                        .unwrap_or(0),
+                    aantal_deelnemende_gemeenten: count(gemeenten.len()),
+                    aantal_ambtelijke_fusies: count(fusies.len()),
+                    provincie,
+                }
+            })
+            .collect();
+
+        let volledige: Vec<_> = fusies.iter().filter(|f| f.reikwijdte == Reikwijdte::Volledig).collect();
+        let aantal_ambtelijke_fusies = count(volledige.len());
+        let aantal_deelnemende_gemeenten = count(deelnemers.len());
+        let kengetallen = kengetallen
+            .into_iter()
+            .map(|kengetal| KengetalVergelijking {
+                register_waarde: match kengetal.soort {
+                    KengetalSoort::AantalAmbtelijkeFusieorganisaties => Some(aantal_ambtelijke_fusies),
+                    KengetalSoort::AantalDeelnemendeGemeenten => Some(aantal_deelnemende_gemeenten),
+                    KengetalSoort::Overig => None,
+                },
+                kengetal,
+            })
+            .collect();
+
+        Self {
+            peildatum,
+            aantal_gemeenten: gemeenten_per_provincie.iter().map(|(_, n)| u64::try_from(*n).unwrap_or(0)).sum(),
+            aantal_ambtelijke_fusies,
+            aantal_fusieorganisaties: count(volledige.iter().filter(|f| f.vorm == Vorm::Fusieorganisatie).count()),
+            aantal_centrumconstructies: count(volledige.iter().filter(|f| f.vorm == Vorm::Centrumconstructie).count()),
+            aantal_gedeeltelijke_samenwerkingen: count(fusies.len() - volledige.len()),
+            aantal_deelnemende_gemeenten,
+            per_vorm: per_vorm
+                .into_values()
+                .map(|(vorm, reikwijdte, aantal, gemeenten)| VormTelling {
+                    vorm,
+                    reikwijdte,
+                    aantal,
+                    aantal_deelnemende_gemeenten: count(gemeenten.len()),
+                })
+                .collect(),
+            per_provincie,
+            kengetallen,
+        }
+    }
+}
