@@ -1,0 +1,83 @@
+//! Shared test setup: a fresh, migrated and seeded database per test, on SQLite in memory by
+//! default, or on PostgreSQL when `TEST_DATABASE_URL` is set (each test gets its own schema in
+//! that database, so tests run in parallel without seeing each other).
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use async_graphql::{Request, Variables};
+use fusieregister::dataset::{self, Dataset};
+use fusieregister::graphql::{RegistrySchema, build_schema};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::Value;
+
+/// A fresh database with the schema migrated but no data.
+pub async fn empty_database() -> DatabaseConnection {
+    let conn = match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => postgres_schema(&url).await,
+        _ => fusieregister::db::connect("sqlite::memory:").await.expect("in-memory SQLite opens"),
+    };
+    Migrator::up(&conn, None).await.expect("migrations apply");
+    conn
+}
+
+/// A fresh database holding the bundled dataset.
+pub async fn seeded_database() -> DatabaseConnection {
+    let conn = empty_database().await;
+    let data = Dataset::bundled().expect("bundled dataset parses");
+    dataset::seed(&conn, &data).await.map_err(|e| e.detail()).expect("dataset seeds");
+    conn
+}
+
+/// A new schema in the PostgreSQL database of `url`, and a pool whose connections use it.
+async fn postgres_schema(url: &str) -> DatabaseConnection {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let name = format!("t{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
+    let admin = Database::connect(url).await.expect("TEST_DATABASE_URL is reachable");
+    admin.execute_unprepared(&format!("CREATE SCHEMA {name}")).await.expect("schema is created");
+    admin.close().await.ok();
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let scoped = format!("{url}{separator}options=-c%20search_path%3D{name}");
+    fusieregister::db::connect(&scoped).await.expect("scoped pool opens")
+}
+
+/// Whether the tests run on PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty())
+}
+
+/// The schema over a seeded database.
+pub async fn schema() -> RegistrySchema {
+    build_schema(seeded_database().await)
+}
+
+/// Runs `query` and returns the whole response as JSON (`data` and `errors`).
+pub async fn run(schema: &RegistrySchema, query: &str, variables: Value) -> Value {
+    let request = Request::new(query).variables(Variables::from_json(variables));
+    serde_json::to_value(schema.execute(request).await).expect("response serialises")
+}
+
+/// Runs `query`, asserts that it has no errors, and returns `data`.
+pub async fn data(schema: &RegistrySchema, query: &str, variables: Value) -> Value {
+    let response = run(schema, query, variables).await;
+    assert!(response.get("errors").is_none(), "unexpected errors: {response:#}");
+    response["data"].clone()
+}
+
+/// The `extensions.code` of the first error of a response.
+pub fn first_error_code(response: &Value) -> &str {
+    response["errors"][0]["extensions"]["code"].as_str().unwrap_or("<no code>")
+}
+
+/// Counts every SQL statement sea-orm sends on the connection (and its clones made afterwards).
+pub fn count_statements(conn: &mut DatabaseConnection) -> Arc<AtomicUsize> {
+    let counter = Arc::new(AtomicUsize::new(0));
+    let inner = counter.clone();
+    conn.set_metric_callback(move |_| {
+        inner.fetch_add(1, Ordering::SeqCst);
+    });
+    counter
+}
