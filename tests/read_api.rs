@@ -7,13 +7,16 @@ use common::{data, first_error_code, run, schema};
 use serde_json::{Value, json};
 
 fn names(list: &Value) -> Vec<String> {
-    list.as_array().map(|items| items.iter().filter_map(|i| i["naam"].as_str().map(str::to_owned)).collect()).unwrap_or_default()
+    list.as_array()
+        .map(|items| items.iter().filter_map(|i| i["naam"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
 }
 
 #[tokio::test]
 async fn amsterdam_is_gm0363_in_noord_holland() {
     let schema = schema().await;
-    let d = data(&schema, r#"{ gemeente(code: "GM0363") { code naam provincie { code naam } einddatum } }"#, json!({})).await;
+    let d = data(&schema, r#"{ gemeente(code: "GM0363") { code naam provincie { code naam } einddatum } }"#, json!({}))
+        .await;
     assert_eq!(d["gemeente"]["naam"], "Amsterdam");
     assert_eq!(d["gemeente"]["provincie"]["naam"], "Noord-Holland");
     assert_eq!(d["gemeente"]["provincie"]["code"], "PV27");
@@ -107,7 +110,8 @@ async fn statistiek_puts_the_study_figures_beside_the_registry_counts() {
     assert_eq!(s["aantalFusieorganisaties"], 11);
     assert_eq!(s["aantalCentrumconstructies"], 3);
     assert_eq!(s["aantalDeelnemendeGemeenten"], 32);
-    let per_provincie: u64 = s["perProvincie"].as_array().unwrap().iter().map(|p| p["aantalGemeenten"].as_u64().unwrap()).sum();
+    let per_provincie: u64 =
+        s["perProvincie"].as_array().unwrap().iter().map(|p| p["aantalGemeenten"].as_u64().unwrap()).sum();
     assert_eq!(per_provincie, 393);
     let kengetallen = s["kengetallen"].as_array().unwrap();
     let published = |soort: &str| kengetallen.iter().find(|k| k["kengetal"]["soort"] == soort).cloned().unwrap();

@@ -6,9 +6,13 @@ use std::hash::Hash;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest};
-use async_graphql::{Context, Request, ServerResult};
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest};
+use async_graphql::{Context, Request, Response, ServerResult};
+use std::time::Duration;
+
 use sea_orm::DatabaseConnection;
+
+use super::batching::{BatchQueue, RunUntilIdle};
 
 use super::loaders::Db;
 use crate::error::AppError;
@@ -100,12 +104,14 @@ impl FreshLoaders {
 
 impl ExtensionFactory for FreshLoaders {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(FreshLoadersExtension { db: self.db.clone() })
+        Arc::new(FreshLoadersExtension { db: self.db.clone(), queue: BatchQueue::default() })
     }
 }
 
+/// Made once per request by the factory, so its queue belongs to that request alone.
 struct FreshLoadersExtension {
     db: DatabaseConnection,
+    queue: BatchQueue,
 }
 
 #[async_graphql::async_trait::async_trait]
@@ -116,7 +122,22 @@ impl Extension for FreshLoadersExtension {
         request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        let loaders = DataLoader::new(Db(self.db.clone()), tokio::spawn);
+        let queue = self.queue.clone();
+        // No timer: batches start when the request waits only for data (see `batching`).
+        let loaders = DataLoader::new(Db(self.db.clone()), move |job| queue.spawn(job)).delay(Duration::ZERO);
         next.run(ctx, request.data(loaders)).await
+    }
+
+    /// Runs the operation so that each level of the query is one batch per relation. Tokio's
+    /// cooperative budget is switched off for it, because a budget-forced yield would look like
+    /// progress to [`RunUntilIdle`] and spin; the work between waits is bounded by the query
+    /// depth and complexity limits.
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        tokio::task::unconstrained(RunUntilIdle::new(next.run(ctx, operation_name), self.queue.clone())).await
     }
 }

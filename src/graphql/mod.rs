@@ -1,5 +1,6 @@
 //! The GraphQL API: schema construction, limits, and the modules that make it up.
 
+pub mod batching;
 pub mod connection;
 pub mod context;
 pub mod error_codes;

@@ -1,9 +1,11 @@
 //! Reads of ambtelijke fusies and evaluations.
 
 use chrono::NaiveDate;
+use sea_orm::sea_query::NullOrdering;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SelectStatement};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use super::{Slice, Window, geldig_op, like_pattern};
@@ -87,7 +89,9 @@ pub async fn list(
     }
     let total = select.clone().count(db).await?;
     let rows = select
-        .order_by_asc(Column::Begindatum)
+        // Same order on every backend: an unknown begin sorts last (PostgreSQL's default,
+        // not SQLite's).
+        .order_by_with_nulls(Column::Begindatum, Order::Asc, NullOrdering::Last)
         .order_by_asc(Column::Sleutel)
         .offset(window.offset)
         .limit(window.limit)

@@ -1,6 +1,7 @@
 //! Reads of studies.
 
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect};
+use sea_orm::sea_query::NullOrdering;
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait, QueryOrder, QuerySelect};
 
 use super::{Slice, Window};
 use crate::entity::onderzoek;
@@ -13,7 +14,7 @@ pub async fn list(db: &impl ConnectionTrait, window: Window) -> Result<Slice<ond
     let select = onderzoek::Entity::find();
     let total = select.clone().count(db).await?;
     let rows = select
-        .order_by_desc(onderzoek::Column::Publicatiedatum)
+        .order_by_with_nulls(onderzoek::Column::Publicatiedatum, Order::Desc, NullOrdering::Last)
         .order_by_asc(onderzoek::Column::Sleutel)
         .offset(window.offset)
         .limit(window.limit)

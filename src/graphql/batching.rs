@@ -1,0 +1,147 @@
+//! Deterministic DataLoader batching.
+//!
+//! async-graphql's DataLoader gathers keys until a short timer fires. For large lists that is
+//! not enough: the executor polls list items through `FuturesUnordered`, which yields every few
+//! dozen items, and a timer that fires during such a yield splits one level of a query into
+//! several batches, so the number of statements grows with the number of rows.
+//!
+//! Here the loader's batch jobs are not started on a timer but queued, and the request's future
+//! is polled by [`RunUntilIdle`]: it keeps polling while the request still makes progress by
+//! itself, and only when every resolver waits for data does it start the queued batches, all at
+//! once, and the next round only when all of them have finished. The query thus runs in rounds,
+//! one round per level of the query, with one statement per relation in each round, whatever
+//! the number of rows; the batches of a round run concurrently. The request itself is polled
+//! whenever it is woken, so its own statements (top-level lists) never wait for a round.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+
+use futures_util::future::BoxFuture;
+
+/// Batch jobs of one request's DataLoader, held back while the request can still make progress.
+#[derive(Clone, Default)]
+pub struct BatchQueue {
+    inner: Arc<QueueState>,
+}
+
+#[derive(Default)]
+struct QueueState {
+    /// Whether a [`RunUntilIdle`] is polling the request; without one, jobs start at once.
+    collecting: AtomicBool,
+    jobs: Mutex<Vec<BoxFuture<'static, ()>>>,
+    /// Batches started and not yet finished.
+    running: AtomicUsize,
+    /// The request to wake when the last running batch finishes.
+    waiter: Mutex<Option<Waker>>,
+}
+
+impl BatchQueue {
+    /// The DataLoader's spawner: queue the job when a [`RunUntilIdle`] will start it, else spawn.
+    pub fn spawn(&self, job: BoxFuture<'static, ()>) {
+        if self.inner.collecting.load(Ordering::SeqCst) {
+            if let Ok(mut jobs) = self.inner.jobs.lock() {
+                jobs.push(job);
+                return;
+            }
+        }
+        tokio::spawn(job);
+    }
+
+    /// Starts every queued job; each one wakes the request when it is the last to finish.
+    fn start_queued(&self) {
+        let jobs = match self.inner.jobs.lock() {
+            Ok(mut jobs) => std::mem::take(&mut *jobs),
+            Err(_) => return,
+        };
+        self.inner.running.fetch_add(jobs.len(), Ordering::SeqCst);
+        for job in jobs {
+            let state = self.inner.clone();
+            tokio::spawn(async move {
+                job.await;
+                if state.running.fetch_sub(1, Ordering::SeqCst) == 1 {
+                    if let Some(waker) = state.waiter.lock().ok().and_then(|mut w| w.take()) {
+                        waker.wake();
+                    }
+                }
+            });
+        }
+    }
+
+    fn running(&self) -> bool {
+        self.inner.running.load(Ordering::SeqCst) > 0
+    }
+}
+
+/// Polls `future` until it is ready or waits only for data, then starts the queued batches.
+pub struct RunUntilIdle<F> {
+    future: Pin<Box<F>>,
+    queue: BatchQueue,
+}
+
+impl<F: Future> RunUntilIdle<F> {
+    /// Wraps the execution of one request that uses `queue` as its DataLoader spawner.
+    pub fn new(future: F, queue: BatchQueue) -> Self {
+        queue.inner.collecting.store(true, Ordering::SeqCst);
+        Self { future: Box::pin(future), queue }
+    }
+}
+
+impl<F> Drop for RunUntilIdle<F> {
+    fn drop(&mut self) {
+        self.queue.inner.collecting.store(false, Ordering::SeqCst);
+        // Jobs queued by a request that is gone still answer any other waiter.
+        self.queue.start_queued();
+    }
+}
+
+/// A waker that notes that it was woken, and passes the wake on.
+struct NotingWaker {
+    woken: AtomicBool,
+    outer: Waker,
+}
+
+impl Wake for NotingWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, Ordering::SeqCst);
+        self.outer.wake_by_ref();
+    }
+}
+
+/// Upper bound on consecutive self-woken polls before yielding to the runtime anyway.
+const MAX_POLLS_PER_WAKE: usize = 10_000;
+
+impl<F: Future> Future for RunUntilIdle<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        if let Ok(mut waiter) = self.queue.inner.waiter.lock() {
+            *waiter = Some(cx.waker().clone());
+        }
+        for _ in 0..MAX_POLLS_PER_WAKE {
+            let noting = Arc::new(NotingWaker { woken: AtomicBool::new(false), outer: cx.waker().clone() });
+            let waker = Waker::from(noting.clone());
+            if let Poll::Ready(output) = self.future.as_mut().poll(&mut Context::from_waker(&waker)) {
+                return Poll::Ready(output);
+            }
+            if noting.woken.load(Ordering::SeqCst) {
+                // Woken during its own poll: progress is still possible without new data.
+                continue;
+            }
+            // Every resolver waits for data. Start the next round of batches, but only once the
+            // previous round has finished entirely: what the first finished batch unlocks then
+            // joins what the others unlock. The last batch of a round wakes the request.
+            if !self.queue.running() {
+                self.queue.start_queued();
+            }
+            return Poll::Pending;
+        }
+        Poll::Pending
+    }
+}
