@@ -32,7 +32,12 @@ pub fn build_schema(db: DatabaseConnection) -> RegistrySchema {
         .finish()
 }
 
+/// The schema's shape without a database behind it: enough for the SDL and introspection.
+pub fn bare_schema() -> RegistrySchema {
+    Schema::build(query::Query, EmptyMutation, EmptySubscription).finish()
+}
+
 /// The schema in SDL, as committed in `schema.graphql`. Needs no database.
 pub fn sdl() -> String {
-    Schema::build(query::Query, EmptyMutation, EmptySubscription).finish().sdl()
+    bare_schema().sdl()
 }

@@ -67,9 +67,9 @@ async fn fusie_page(
     Ok((Slice { rows, total: slice.total }, window))
 }
 
-/// The entry points for reading the registry.
 pub struct Query;
 
+/// The entry points for reading the registry.
 #[Object]
 impl Query {
     /// Fetches any object by its global ID (Relay); null when it does not exist.

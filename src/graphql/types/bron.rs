@@ -9,12 +9,12 @@ use crate::graphql::ids::NodeId;
 use crate::graphql::loaders::{BronId, Db};
 use crate::graphql::scalars::Date;
 
-/// A public source backing a record of the registry, with what it does and does not verify.
 pub struct Bron {
     pub(crate) bron: bron::Model,
     pub(crate) vermelding: Option<bronvermelding::Model>,
 }
 
+/// A public source backing a record of the registry, with what it does and does not verify.
 #[Object]
 impl Bron {
     /// Global ID (Relay).

@@ -112,9 +112,9 @@ async fn gemeenten_van(ctx: &Context<'_>, rows: &[deelname::Model], rollen: &[Ro
 /// Declares one implementation of `AmbtelijkeFusie` with the interface's fields plus `$extra`.
 macro_rules! ambtelijke_fusie_object {
     ($(#[$doc:meta])* $name:ident { $($extra:tt)* }) => {
-        $(#[$doc])*
         pub struct $name(pub ambtelijke_fusie::Model);
 
+        $(#[$doc])*
         #[Object]
         impl $name {
             /// Global ID (Relay), derived from the key.
@@ -267,9 +267,9 @@ ambtelijke_fusie_object! {
     }
 }
 
-/// One municipality's participation in one ambtelijke fusie, with its role and period.
 pub struct Deelname(pub deelname::Model);
 
+/// One municipality's participation in one ambtelijke fusie, with its role and period.
 #[Object]
 impl Deelname {
     /// Global ID (Relay), derived from the fusie's key, the CBS code and the begin date.

@@ -18,9 +18,9 @@ use crate::graphql::loaders::{
 };
 use crate::graphql::scalars::Date;
 
-/// A Dutch province (provincie), identified by its CBS code `PV` + two digits.
 pub struct Provincie(pub provincie::Model);
 
+/// A Dutch province (provincie), identified by its CBS code `PV` + two digits.
 #[Object]
 impl Provincie {
     /// Global ID (Relay), derived from the CBS code.
@@ -67,8 +67,6 @@ fn bestaat_op(gemeente: &gemeente::Model, peildatum: chrono::NaiveDate) -> bool 
     Periode::new(gemeente.begindatum, gemeente.einddatum).is_ok_and(|p| p.geldig_op(peildatum))
 }
 
-/// A Dutch municipality (gemeente), identified by its CBS code. A code is never reused; a
-/// renaming or merger creates a new municipality with a new code, linked to its predecessors.
 pub struct Gemeente(pub gemeente::Model);
 
 /// Which way to follow the lineage of herindelingen.
@@ -78,6 +76,8 @@ enum Richting {
     Opvolgers,
 }
 
+/// A Dutch municipality (gemeente), identified by its CBS code. A code is never reused; a
+/// renaming or merger creates a new municipality with a new code, linked to its predecessors.
 #[Object]
 impl Gemeente {
     /// Global ID (Relay), derived from the CBS code.

@@ -14,8 +14,6 @@ use crate::graphql::ids::NodeId;
 use crate::graphql::loaders::{BronnenVanHerindeling, GemeenteId, GemeentenVanHerindeling};
 use crate::graphql::scalars::Date;
 
-/// A herindeling: on one date municipalities are abolished, and merged into a new municipality
-/// or absorbed into existing ones. The abolished ones end the day before.
 pub struct Herindeling(pub herindeling::Model);
 
 impl Herindeling {
@@ -28,6 +26,8 @@ impl Herindeling {
     }
 }
 
+/// A herindeling: on one date municipalities are abolished, and merged into a new municipality
+/// or absorbed into existing ones. The abolished ones end the day before.
 #[Object]
 impl Herindeling {
     /// Global ID (Relay), derived from the key.

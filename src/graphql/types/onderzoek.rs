@@ -16,9 +16,9 @@ use crate::graphql::loaders::{
 };
 use crate::graphql::scalars::Date;
 
-/// A study (onderzoek) about ambtelijke fusies, with the figures it published.
 pub struct Onderzoek(pub onderzoek::Model);
 
+/// A study (onderzoek) about ambtelijke fusies, with the figures it published.
 #[Object]
 impl Onderzoek {
     /// Global ID (Relay), derived from the key.
@@ -89,9 +89,9 @@ impl Onderzoek {
     }
 }
 
-/// A figure a study published, e.g. the number of ambtelijke fusieorganisaties on a date.
 pub struct Kengetal(pub kengetal::Model);
 
+/// A figure a study published, e.g. the number of ambtelijke fusieorganisaties on a date.
 #[Object]
 impl Kengetal {
     /// Global ID (Relay), derived from the study's key and the figure's key.
@@ -141,9 +141,9 @@ impl Kengetal {
     }
 }
 
-/// The outcome of a study or report: for one ambtelijke fusie, or for all fusies a study covered.
 pub struct Evaluatie(pub evaluatie::Model);
 
+/// The outcome of a study or report: for one ambtelijke fusie, or for all fusies a study covered.
 #[Object]
 impl Evaluatie {
     /// Global ID (Relay), derived from the key.
@@ -226,9 +226,9 @@ impl Evaluatie {
     }
 }
 
-/// A motive recorded by an evaluation.
 pub struct EvaluatieMotief(pub evaluatie_motief::Model);
 
+/// A motive recorded by an evaluation.
 #[Object]
 impl EvaluatieMotief {
     /// The motive.
@@ -242,9 +242,9 @@ impl EvaluatieMotief {
     }
 }
 
-/// A goal recorded by an evaluation, with how far it was reached.
 pub struct EvaluatieDoel(pub evaluatie_doel::Model);
 
+/// A goal recorded by an evaluation, with how far it was reached.
 #[Object]
 impl EvaluatieDoel {
     /// The goal.
@@ -278,9 +278,9 @@ impl EvaluatieDoel {
     }
 }
 
-/// A risk recorded by an evaluation.
 pub struct EvaluatieRisico(pub evaluatie_risico::Model);
 
+/// A risk recorded by an evaluation.
 #[Object]
 impl EvaluatieRisico {
     /// The risk.

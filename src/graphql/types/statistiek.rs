@@ -8,10 +8,10 @@ use crate::domain::{Reikwijdte, Vorm};
 use crate::graphql::scalars::Date;
 use crate::store::statistiek as telling;
 
-/// Counts of the registry on one reference date (peildatum). The headline counts of ambtelijke
-/// fusies cover reikwijdte VOLLEDIG only; partial cooperations are counted apart.
 pub struct Statistiek(pub telling::Statistiek);
 
+/// Counts of the registry on one reference date (peildatum). The headline counts of ambtelijke
+/// fusies cover reikwijdte VOLLEDIG only; partial cooperations are counted apart.
 #[Object]
 impl Statistiek {
     /// The reference date counted.
@@ -65,9 +65,9 @@ impl Statistiek {
     }
 }
 
-/// Count of ambtelijke fusies of one form and scope.
 pub struct VormStatistiek(telling::VormTelling);
 
+/// Count of ambtelijke fusies of one form and scope.
 #[Object]
 impl VormStatistiek {
     /// The form.
@@ -91,9 +91,9 @@ impl VormStatistiek {
     }
 }
 
-/// Counts for one province on the date.
 pub struct ProvincieStatistiek(telling::ProvincieTelling);
 
+/// Counts for one province on the date.
 #[Object]
 impl ProvincieStatistiek {
     /// The province.
@@ -117,9 +117,9 @@ impl ProvincieStatistiek {
     }
 }
 
-/// A figure a study published for the date, beside what the registry counts.
 pub struct KengetalVergelijking(telling::KengetalVergelijking);
 
+/// A figure a study published for the date, beside what the registry counts.
 #[Object]
 impl KengetalVergelijking {
     /// The published figure (the study's claim).
