@@ -18,7 +18,6 @@ pub mod error;
 /// The GraphQL API: types wrapping entities, resolvers, DataLoaders, limits.
 pub mod graphql;
 /// The embedded GraphQL IDE (GraphiQL) and its static assets.
-#[path = "ide_stub.rs"]
 pub mod ide;
 /// Every database read, one file per aggregate.
 pub mod store;

@@ -1,5 +1,6 @@
 //! Every relation loads through a DataLoader: a nested query over 100 municipalities sends as
 //! many SQL statements as the same query over one.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed setup step should fail the test loudly
 
 mod common;
 

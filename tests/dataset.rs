@@ -1,4 +1,5 @@
 //! The bundled dataset keeps every rule of the registry, loads, and loads only once.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed setup step should fail the test loudly
 
 mod common;
 

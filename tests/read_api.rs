@@ -1,5 +1,6 @@
 //! The read API as clients use it, against the bundled dataset: the contract's checks,
 //! filters, pagination, lineage, Relay nodes and error codes.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed setup step should fail the test loudly
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! The committed SDL matches the code, and every item of the schema is documented.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed setup step should fail the test loudly
 
 use async_graphql::Request;
 use fusieregister::graphql::{bare_schema, sdl};

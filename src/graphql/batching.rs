@@ -41,11 +41,11 @@ struct QueueState {
 impl BatchQueue {
     /// The DataLoader's spawner: queue the job when a [`RunUntilIdle`] will start it, else spawn.
     pub fn spawn(&self, job: BoxFuture<'static, ()>) {
-        if self.inner.collecting.load(Ordering::SeqCst) {
-            if let Ok(mut jobs) = self.inner.jobs.lock() {
-                jobs.push(job);
-                return;
-            }
+        if self.inner.collecting.load(Ordering::SeqCst)
+            && let Ok(mut jobs) = self.inner.jobs.lock()
+        {
+            jobs.push(job);
+            return;
         }
         tokio::spawn(job);
     }
@@ -61,10 +61,10 @@ impl BatchQueue {
             let state = self.inner.clone();
             tokio::spawn(async move {
                 job.await;
-                if state.running.fetch_sub(1, Ordering::SeqCst) == 1 {
-                    if let Some(waker) = state.waiter.lock().ok().and_then(|mut w| w.take()) {
-                        waker.wake();
-                    }
+                if state.running.fetch_sub(1, Ordering::SeqCst) == 1
+                    && let Some(waker) = state.waiter.lock().ok().and_then(|mut w| w.take())
+                {
+                    waker.wake();
                 }
             });
         }

@@ -34,7 +34,6 @@ fn cbs_code(field: &str, code: Option<String>) -> Result<Option<String>, AppErro
 }
 
 /// Filters shared by the three lists of ambtelijke fusies.
-#[allow(clippy::too_many_arguments)]
 fn fusie_filter(
     peildatum: Option<Date>,
     vorm: Option<Vorm>,
@@ -105,7 +104,6 @@ impl Query {
     }
 
     /// Municipalities, ordered by CBS code.
-    #[allow(clippy::too_many_arguments)]
     async fn gemeenten(
         &self,
         ctx: &Context<'_>,
@@ -140,7 +138,6 @@ impl Query {
     }
 
     /// Ambtelijke fusies of both forms, in order of begin date.
-    #[allow(clippy::too_many_arguments)]
     async fn ambtelijke_fusies(
         &self,
         ctx: &Context<'_>,
@@ -164,7 +161,6 @@ impl Query {
     }
 
     /// Fusieorganisaties, in order of begin date.
-    #[allow(clippy::too_many_arguments)]
     async fn fusieorganisaties(
         &self,
         ctx: &Context<'_>,
@@ -196,7 +192,6 @@ impl Query {
     }
 
     /// Centrumconstructies, in order of begin date.
-    #[allow(clippy::too_many_arguments)]
     async fn centrumconstructies(
         &self,
         ctx: &Context<'_>,

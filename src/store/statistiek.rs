@@ -3,7 +3,7 @@
 //! Five statements fetch what was valid that day; the counting is done in memory by
 //! [`Statistiek::tel`], a pure function with its own tests.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -111,19 +111,28 @@ impl Statistiek {
         let volledig = |fusie_id: &i32| fusie_by_id.get(fusie_id).is_some_and(|f| f.reikwijdte == Reikwijdte::Volledig);
         let count = |iter: usize| u64::try_from(iter).unwrap_or(u64::MAX);
 
-        let mut per_vorm: BTreeMap<(u8, u8), (Vorm, Reikwijdte, u64, HashSet<i32>)> = BTreeMap::new();
+        // (number of fusies, participating municipalities) per form and scope.
+        let mut per_vorm: HashMap<(Vorm, Reikwijdte), (u64, HashSet<i32>)> = HashMap::new();
         for fusie in fusies {
-            let key = (fusie.vorm as u8, fusie.reikwijdte as u8);
-            per_vorm.entry(key).or_insert((fusie.vorm, fusie.reikwijdte, 0, HashSet::new())).2 += 1;
+            per_vorm.entry((fusie.vorm, fusie.reikwijdte)).or_default().0 += 1;
         }
         for (fusie_id, gemeente_id, _) in deelnames {
-            if let Some(fusie) = fusie_by_id.get(fusie_id) {
-                let key = (fusie.vorm as u8, fusie.reikwijdte as u8);
-                if let Some(entry) = per_vorm.get_mut(&key) {
-                    entry.3.insert(*gemeente_id);
-                }
+            if let Some(fusie) = fusie_by_id.get(fusie_id)
+                && let Some(entry) = per_vorm.get_mut(&(fusie.vorm, fusie.reikwijdte))
+            {
+                entry.1.insert(*gemeente_id);
             }
         }
+        let mut per_vorm: Vec<VormTelling> = per_vorm
+            .into_iter()
+            .map(|((vorm, reikwijdte), (aantal, gemeenten))| VormTelling {
+                vorm,
+                reikwijdte,
+                aantal,
+                aantal_deelnemende_gemeenten: count(gemeenten.len()),
+            })
+            .collect();
+        per_vorm.sort_by_key(|t| (t.vorm as u8, t.reikwijdte as u8));
 
         let deelnemers: HashSet<i32> = deelnames.iter().filter(|(f, _, _)| volledig(f)).map(|(_, g, _)| *g).collect();
         let aantal_gemeenten_in: HashMap<i32, i64> = gemeenten_per_provincie.iter().copied().collect();
@@ -166,15 +175,7 @@ impl Statistiek {
             aantal_centrumconstructies: count(volledige.iter().filter(|f| f.vorm == Vorm::Centrumconstructie).count()),
             aantal_gedeeltelijke_samenwerkingen: count(fusies.len() - volledige.len()),
             aantal_deelnemende_gemeenten,
-            per_vorm: per_vorm
-                .into_values()
-                .map(|(vorm, reikwijdte, aantal, gemeenten)| VormTelling {
-                    vorm,
-                    reikwijdte,
-                    aantal,
-                    aantal_deelnemende_gemeenten: count(gemeenten.len()),
-                })
-                .collect(),
+            per_vorm,
             per_provincie,
             kengetallen,
         }

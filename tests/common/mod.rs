@@ -2,7 +2,7 @@
 //! default, or on PostgreSQL when `TEST_DATABASE_URL` is set (each test gets its own schema in
 //! that database, so tests run in parallel without seeing each other).
 
-#![allow(dead_code)]
+#![allow(dead_code)] // each test binary uses a part of the helpers
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

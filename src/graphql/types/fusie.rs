@@ -25,6 +25,8 @@ pub(crate) fn deelname_loopt_op(row: &deelname::Model, peildatum: NaiveDate) -> 
 /// An ambtelijke fusie: municipalities that stay politically independent but pool their civil
 /// service, either in a new organisation (`Fusieorganisatie`) or hosted by one of them
 /// (`Centrumconstructie`). Partial cooperations are recorded too, with `reikwijdte` GEDEELTELIJK.
+// clippy reads the repeated `ty = ...` of the field list below as duplicated attributes.
+#[allow(clippy::duplicated_attributes)]
 #[derive(Interface)]
 #[graphql(
     name = "AmbtelijkeFusie",
