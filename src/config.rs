@@ -16,6 +16,9 @@ pub struct Cli {
     #[command(flatten)]
     pub database: DatabaseArgs,
 
+    #[command(flatten)]
+    pub serve: ServeArgs,
+
     /// Log format: human-readable text or one JSON object per line.
     #[arg(long, env = "FUSIEREGISTER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -25,7 +28,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Migrate the database, load the bundled dataset when it is empty, and serve the API.
-    Serve(ServeArgs),
+    Serve,
     /// Apply pending database migrations and exit.
     Migrate,
     /// Load the bundled dataset; records already present are left alone (idempotent).
@@ -48,18 +51,13 @@ pub struct DatabaseArgs {
     pub database_url: String,
 }
 
-/// Settings of the HTTP server.
+/// Settings of the HTTP server. Global, so that they also apply when the binary serves
+/// without a subcommand (`cargo run --release`).
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// Address and port to listen on.
-    #[arg(long, env = "FUSIEREGISTER_LISTEN", default_value = "127.0.0.1:8080")]
+    /// Address and port to listen on (when serving).
+    #[arg(long, env = "FUSIEREGISTER_LISTEN", default_value = "127.0.0.1:8080", global = true)]
     pub listen: SocketAddr,
-}
-
-impl Default for ServeArgs {
-    fn default() -> Self {
-        Self { listen: SocketAddr::from(([127, 0, 0, 1], 8080)) }
-    }
 }
 
 /// How log lines are written.

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use fusieregister::config::{Cli, Command, LogFormat, ServeArgs};
+use fusieregister::config::{Cli, Command, LogFormat};
 use fusieregister::{app, dataset, db, graphql};
 use tracing_subscriber::EnvFilter;
 
@@ -22,8 +22,8 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let url = cli.database.database_url;
-    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
-        Command::Serve(args) => app::serve(&url, args.listen).await.map_err(|e| e.detail()),
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => app::serve(&url, cli.serve.listen).await.map_err(|e| e.detail()),
         Command::Migrate => {
             db::connect_and_migrate(&url).await.map_err(|e| e.detail())?;
             tracing::info!("database migrated");
