@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# End-to-end check as a new user runs it: build the release binary, start it on an empty SQLite
-# file (it migrates and seeds), query the contract's examples over HTTP, and stop it.
+# End-to-end check as a new user runs it: build the release binary, start it on an empty
+# database (it migrates and seeds), query the contract's examples over HTTP, and stop it.
+# The database is a fresh SQLite file, or the (empty) PostgreSQL database in $E2E_DATABASE_URL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo build --release --quiet
 workdir="$(mktemp -d)"
 port=$((20000 + RANDOM % 20000))
-DATABASE_URL="sqlite://${workdir}/fusieregister.db?mode=rwc" FUSIEREGISTER_LISTEN="127.0.0.1:${port}" \
+DATABASE_URL="${E2E_DATABASE_URL:-sqlite://${workdir}/fusieregister.db?mode=rwc}" FUSIEREGISTER_LISTEN="127.0.0.1:${port}" \
   ./target/release/fusieregister serve >"${workdir}/server.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$workdir"' EXIT
