@@ -9,6 +9,8 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_create_registry;
+mod m20261128_000002_create_api_token;
+mod m20261128_000003_create_wijziging;
 
 /// The ordered list of every migration of the registry.
 pub struct Migrator;
@@ -16,6 +18,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_create_registry::Migration)]
+        vec![
+            Box::new(m20261128_000001_create_registry::Migration),
+            Box::new(m20261128_000002_create_api_token::Migration),
+            Box::new(m20261128_000003_create_wijziging::Migration),
+        ]
     }
 }

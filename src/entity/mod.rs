@@ -2,6 +2,7 @@
 //! so a column rename never breaks a client.
 
 pub mod ambtelijke_fusie;
+pub mod api_token;
 pub mod bron;
 pub mod bronvermelding;
 pub mod deelname;
@@ -15,3 +16,5 @@ pub mod herindeling_gemeente;
 pub mod kengetal;
 pub mod onderzoek;
 pub mod provincie;
+pub mod register_teller;
+pub mod wijziging;
