@@ -4,7 +4,7 @@
 use async_graphql::Enum;
 use sea_orm::sea_query::StringLen;
 use sea_orm::{DeriveActiveEnum, EnumIter};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The two forms of an ambtelijke fusie described in the 2016 BZK study.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Deserialize)]
@@ -251,4 +251,67 @@ pub enum Risico {
     /// Another risk; see the explanation.
     #[sea_orm(string_value = "ANDERS")]
     Anders,
+}
+
+/// Role of an API token. Reads need no token; every write needs at least `EDITOR`, and an
+/// `ADMIN` may do everything an editor may, plus deleting to correct mistakes.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize, Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum TokenRol {
+    /// May register and change records of the registry.
+    #[sea_orm(string_value = "EDITOR")]
+    Editor,
+    /// May do everything an editor may, and delete records to correct mistakes.
+    #[sea_orm(string_value = "ADMIN")]
+    Admin,
+}
+
+impl TokenRol {
+    /// Whether a token with this role may do what needs `required`: an admin may do everything an
+    /// editor may.
+    pub fn allows(self, required: TokenRol) -> bool {
+        self.rank() >= required.rank()
+    }
+
+    /// The role as typed on the command line (`editor`, `admin`).
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            Self::Editor => "editor",
+            Self::Admin => "admin",
+        }
+    }
+
+    /// Position in the order of privilege; explicit so that reordering the variants changes nothing.
+    fn rank(self) -> u8 {
+        match self {
+            Self::Editor => 1,
+            Self::Admin => 2,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TokenRol;
+
+    #[test]
+    fn an_admin_may_do_what_an_editor_may_but_not_the_reverse() {
+        assert!(TokenRol::Admin.allows(TokenRol::Editor));
+        assert!(TokenRol::Admin.allows(TokenRol::Admin));
+        assert!(TokenRol::Editor.allows(TokenRol::Editor));
+        assert!(!TokenRol::Editor.allows(TokenRol::Admin));
+    }
+
+    #[test]
+    fn the_command_line_spells_roles_in_lower_case() {
+        use clap::ValueEnum;
+        for rol in TokenRol::value_variants() {
+            let parsed = TokenRol::from_str(rol.cli_name(), false);
+            assert_eq!(parsed, Ok(*rol));
+        }
+        assert!(TokenRol::from_str("EDITOR", false).is_err());
+    }
 }

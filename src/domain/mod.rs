@@ -7,6 +7,6 @@ mod periode;
 pub use cbs_code::{CbsCode, InvalidCbsCode};
 pub use enums::{
     Doel, Eindreden, HerindelingRol, HerindelingSoort, KengetalSoort, Motief, Realisatie, Rechtsvorm, Reikwijdte,
-    Risico, Rol, Tevredenheid, Vorm,
+    Risico, Rol, Tevredenheid, TokenRol, Vorm,
 };
 pub use periode::{InvalidPeriode, Periode};

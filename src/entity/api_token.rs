@@ -2,13 +2,15 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::TokenRol;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "api_token")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub naam: String,
-    pub rol: String,
+    pub rol: TokenRol,
     pub hash: String,
     pub aangemaakt: DateTimeUtc,
     pub ingetrokken: Option<DateTimeUtc>,
