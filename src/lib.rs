@@ -3,6 +3,8 @@
 
 /// Application state, schema construction, the HTTP router and the server loop.
 pub mod app;
+/// API tokens and roles: who is calling, and whether they may write.
+pub mod auth;
 /// Command-line and environment settings.
 pub mod config;
 /// The bundled dataset and the code that seeds a database with it.
