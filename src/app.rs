@@ -19,7 +19,7 @@ use tower_http::trace::TraceLayer;
 use crate::entity::gemeente;
 use crate::error::AppError;
 use crate::graphql::{RegistrySchema, build_schema};
-use crate::{dataset, db, ide};
+use crate::{auth, dataset, db, ide};
 
 /// Everything a request handler needs, cloned cheaply into each.
 #[derive(Clone)]
@@ -60,8 +60,11 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn graphql_post(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
-    state.schema.execute(request.into_inner()).await.into()
+async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
+    match with_caller(&state, &headers, request.into_inner()).await {
+        Ok(request) => GraphQLResponse::from(state.schema.execute(request).await).into_response(),
+        Err(response) => response,
+    }
 }
 
 /// A browser asking for HTML gets the IDE; everything else is a GraphQL query in the URL.
@@ -74,8 +77,32 @@ async fn graphql_get(
         headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("text/html"));
     match request {
         _ if wants_html => ide::page().await,
-        Ok(request) => GraphQLResponse::from(state.schema.execute(request.into_inner()).await).into_response(),
+        Ok(request) => match with_caller(&state, &headers, request.into_inner()).await {
+            Ok(request) => GraphQLResponse::from(state.schema.execute(request).await).into_response(),
+            Err(response) => response,
+        },
         Err(rejection) => rejection.into_response(),
+    }
+}
+
+/// Attaches the [`auth::Caller`] of the `Authorization` header, if any, to the request. Reads
+/// need none; a write resolver asks for it with [`auth::require`]. When the token cannot be
+/// looked up, the request fails as a whole rather than running as anonymous.
+async fn with_caller(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: async_graphql::Request,
+) -> Result<async_graphql::Request, Response> {
+    match auth::caller_from_headers(&state.db, headers).await {
+        Ok(Some(caller)) => Ok(request.data(caller)),
+        Ok(None) => Ok(request),
+        Err(err) => {
+            tracing::error!(error = %err.detail(), "cannot look up the API token of a request");
+            let body = serde_json::json!({
+                "errors": [{ "message": "internal error", "extensions": { "code": "INTERNAL_SERVER_ERROR" } }]
+            });
+            Err((StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response())
+        }
     }
 }
 
