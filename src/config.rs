@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::domain::TokenRol;
+
 /// GraphQL registry of Dutch municipalities, their ambtelijke fusies and the studies about them.
 #[derive(Debug, Parser)]
 #[command(name = "fusieregister", version, about)]
@@ -35,6 +37,35 @@ pub enum Command {
     Seed,
     /// Print the GraphQL schema (SDL) to standard output.
     Schema,
+    /// Manage the API tokens that writes need (the database is migrated first).
+    Token {
+        /// What to do with tokens.
+        #[command(subcommand)]
+        action: TokenCommand,
+    },
+}
+
+/// The `token` subcommands. The token itself is printed once, by `create`; only its hash is
+/// stored, so it can never be shown again.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it, alone, on standard output.
+    Create {
+        /// A unique name saying who or what uses the token (e.g. `ci-import`).
+        #[arg(long)]
+        name: String,
+        /// What the token may do.
+        #[arg(long, value_enum)]
+        role: TokenRol,
+    },
+    /// List the tokens: name, role, when created, and whether revoked.
+    List,
+    /// Revoke a token by name; it stops working at once. Revoking twice changes nothing.
+    Revoke {
+        /// The name given at `token create`.
+        #[arg(long)]
+        name: String,
+    },
 }
 
 /// Where the data lives.

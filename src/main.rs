@@ -2,9 +2,13 @@
 
 use std::process::ExitCode;
 
+use std::io::Write as _;
+
 use clap::Parser;
-use fusieregister::config::{Cli, Command, LogFormat};
-use fusieregister::{app, dataset, db, graphql};
+use fusieregister::config::{Cli, Command, LogFormat, TokenCommand};
+use fusieregister::error::AppError;
+use fusieregister::{app, auth, dataset, db, graphql};
+use sea_orm::DatabaseConnection;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -40,7 +44,40 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("{}", graphql::sdl());
             Ok(())
         }
+        Command::Token { action } => {
+            let conn = db::connect_and_migrate(&url).await.map_err(|e| e.detail())?;
+            token(&conn, action).await.map_err(|e| e.detail())
+        }
     }
+}
+
+/// The `token` commands: results on standard output, messages through the log (standard error).
+async fn token(conn: &DatabaseConnection, action: TokenCommand) -> Result<(), AppError> {
+    match action {
+        TokenCommand::Create { name, role } => {
+            let (created, token) = auth::store::create(conn, &name, role).await?;
+            stdout(&format!("{token}\n"))?;
+            tracing::info!(
+                name = %created.naam,
+                role = role.cli_name(),
+                "token created; it is printed once and cannot be shown again"
+            );
+        }
+        TokenCommand::List => stdout(&auth::token_table(&auth::store::list(conn).await?))?,
+        TokenCommand::Revoke { name } => {
+            let revoked = auth::store::revoke(conn, &name).await?;
+            tracing::info!(name = %revoked.naam, at = ?revoked.ingetrokken, "token revoked");
+        }
+    }
+    Ok(())
+}
+
+/// Writes to standard output; a closed pipe is an error, not a panic as with `print!`.
+fn stdout(text: &str) -> Result<(), AppError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| AppError::Internal(format!("cannot write to standard output: {e}")))
 }
 
 /// Logs go to standard error, so that commands such as `schema` keep standard output clean.
