@@ -1,5 +1,6 @@
 //! fusieregister: a GraphQL registry of Dutch municipalities, their ambtelijke fusies and the
-//! studies about them. The modules, in the order a request meets them:
+//! studies about them. A request flows HTTP (`app`) → `graphql` → `service` (writes) or `store`
+//! (reads) → `entity` → database. The modules:
 
 /// Application state, schema construction, the HTTP router and the server loop.
 pub mod app;
@@ -21,5 +22,7 @@ pub mod error;
 pub mod graphql;
 /// The embedded GraphQL IDE (GraphiQL) and its static assets.
 pub mod ide;
+/// Write use-cases: one transaction each, rules checked, changes logged.
+pub mod service;
 /// Every database read, one file per aggregate.
 pub mod store;

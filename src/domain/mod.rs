@@ -2,11 +2,15 @@
 
 mod cbs_code;
 mod enums;
+mod node_id;
 mod periode;
+mod wijziging;
 
 pub use cbs_code::{CbsCode, InvalidCbsCode};
 pub use enums::{
     Doel, Eindreden, HerindelingRol, HerindelingSoort, KengetalSoort, Motief, Realisatie, Rechtsvorm, Reikwijdte,
     Risico, Rol, Tevredenheid, TokenRol, Vorm,
 };
+pub use node_id::NodeId;
 pub use periode::{InvalidPeriode, Periode};
+pub use wijziging::WijzigingSoort;

@@ -1,5 +1,6 @@
 //! One committed change of the registry, numbered without gaps in commit order.
 
+use crate::domain::WijzigingSoort;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -8,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub volgnummer: i64,
     pub tijdstip: DateTimeUtc,
-    pub soort: String,
+    pub soort: WijzigingSoort,
     pub entiteit: String,
     pub entiteit_id: String,
     pub door: String,

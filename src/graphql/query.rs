@@ -5,13 +5,13 @@ use futures_util::future::try_join_all;
 
 use super::connection::{MAX_PAGE_SIZE, connection_types, window};
 use super::context::{db, one};
-use super::ids::NodeId;
 use super::loaders::{FusieSleutel, GemeenteCode};
 use super::scalars::Date;
 use super::types::{
     AmbtelijkeFusie, Centrumconstructie, Evaluatie, Fusieorganisatie, Gemeente, Herindeling, Node, Onderzoek,
     Provincie, Statistiek,
 };
+use crate::domain::NodeId;
 use crate::domain::{CbsCode, HerindelingSoort, Rechtsvorm, Reikwijdte, Vorm};
 use crate::error::AppError;
 use crate::store::fusie::{EvaluatieFilter, FusieFilter};

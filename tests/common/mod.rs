@@ -26,7 +26,29 @@ pub async fn empty_database() -> DatabaseConnection {
 
 /// A fresh database holding the bundled dataset.
 pub async fn seeded_database() -> DatabaseConnection {
-    let conn = empty_database().await;
+    seed(empty_database().await).await
+}
+
+/// A seeded database on which requests really run in parallel: PostgreSQL when configured,
+/// else a SQLite file with a pool of several connections (in memory there is only one).
+pub async fn concurrent_database() -> DatabaseConnection {
+    if on_postgres() {
+        return seeded_database().await;
+    }
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let path = std::env::temp_dir().join(format!(
+        "fusieregister-test-{}-{}.db",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_file(&path);
+    let conn =
+        fusieregister::db::connect(&format!("sqlite://{}?mode=rwc", path.display())).await.expect("SQLite file opens");
+    Migrator::up(&conn, None).await.expect("migrations apply");
+    seed(conn).await
+}
+
+async fn seed(conn: DatabaseConnection) -> DatabaseConnection {
     let data = Dataset::bundled().expect("bundled dataset parses");
     dataset::seed(&conn, &data).await.map_err(|e| e.detail()).expect("dataset seeds");
     conn

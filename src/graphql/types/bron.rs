@@ -2,10 +2,10 @@
 
 use async_graphql::{Context, ID, Object};
 
+use crate::domain::NodeId;
 use crate::entity::{bron, bronvermelding};
 use crate::error::AppError;
 use crate::graphql::context::{many, several};
-use crate::graphql::ids::NodeId;
 use crate::graphql::loaders::{BronId, Db};
 use crate::graphql::scalars::Date;
 

@@ -9,11 +9,11 @@ use super::bron::{Bron, bronnen};
 use super::gemeente::Gemeente;
 use super::onderzoek::Evaluatie;
 use super::onzekere_velden;
+use crate::domain::NodeId;
 use crate::domain::{Eindreden, Periode, Rechtsvorm, Reikwijdte, Rol, Vorm};
 use crate::entity::{ambtelijke_fusie, deelname};
 use crate::error::AppError;
 use crate::graphql::context::{many, required, several};
-use crate::graphql::ids::NodeId;
 use crate::graphql::loaders::{BronnenVanFusie, DeelnamesVanFusie, EvaluatiesVanFusie, FusieId, GemeenteId};
 use crate::graphql::scalars::Date;
 
@@ -58,6 +58,7 @@ pub(crate) fn deelname_loopt_op(row: &deelname::Model, peildatum: NaiveDate) -> 
     field(name = "cbs_gr_code", ty = "Option<String>", desc = "CBS code of the gemeenschappelijke regeling (`GR…`)."),
     field(name = "onzekere_velden", ty = "Vec<String>", desc = "Fields whose value the sources do not verify."),
     field(name = "opmerking", ty = "Option<String>", desc = "Note on this record, e.g. what is inferred."),
+    field(name = "versie", ty = "i32", desc = "Version for optimistic concurrency; name it when changing the record."),
     field(
         name = "deelnames",
         ty = "Vec<Deelname>",
@@ -199,6 +200,11 @@ macro_rules! ambtelijke_fusie_object {
                 self.0.opmerking.clone()
             }
 
+            /// Version for optimistic concurrency; name it when changing the record.
+            pub async fn versie(&self) -> i32 {
+                self.0.versie
+            }
+
             /// Participations of municipalities, in order of begin date.
             pub async fn deelnames(
                 &self,
@@ -321,5 +327,10 @@ impl Deelname {
     /// Note on this record.
     async fn opmerking(&self) -> Option<&str> {
         self.0.opmerking.as_deref()
+    }
+
+    /// Version for optimistic concurrency; name it when changing the record.
+    async fn versie(&self) -> i32 {
+        self.0.versie
     }
 }

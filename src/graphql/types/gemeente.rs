@@ -7,11 +7,11 @@ use async_graphql::{Context, ID, Object};
 use super::bron::{Bron, bronnen};
 use super::fusie::{AmbtelijkeFusie, Deelname, deelname_loopt_op};
 use super::herindeling::Herindeling;
+use crate::domain::NodeId;
 use crate::domain::{HerindelingRol, Periode};
 use crate::entity::{gemeente, herindeling_gemeente, provincie};
 use crate::error::AppError;
 use crate::graphql::context::{many, required, several};
-use crate::graphql::ids::NodeId;
 use crate::graphql::loaders::{
     BronnenVanGemeente, BronnenVanProvincie, DeelnamesVanGemeente, FusieId, GemeenteId, GemeentenVanHerindeling,
     GemeentenVanProvincie, HerindelingId, HerindelingenVanGemeente, ProvincieId,
@@ -118,6 +118,11 @@ impl Gemeente {
     /// Note on this record, e.g. what is not verified.
     async fn opmerking(&self) -> Option<&str> {
         self.0.opmerking.as_deref()
+    }
+
+    /// Version for optimistic concurrency; name it when changing the record.
+    async fn versie(&self) -> i32 {
+        self.0.versie
     }
 
     /// Municipalities that went up in this one through herindelingen, ordered by CBS code.

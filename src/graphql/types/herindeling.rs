@@ -6,11 +6,11 @@ use async_graphql::{Context, ID, Object};
 
 use super::bron::{Bron, bronnen};
 use super::gemeente::Gemeente;
+use crate::domain::NodeId;
 use crate::domain::{HerindelingRol, HerindelingSoort};
 use crate::entity::{herindeling, herindeling_gemeente};
 use crate::error::AppError;
 use crate::graphql::context::{many, several};
-use crate::graphql::ids::NodeId;
 use crate::graphql::loaders::{BronnenVanHerindeling, GemeenteId, GemeentenVanHerindeling};
 use crate::graphql::scalars::Date;
 

@@ -8,10 +8,10 @@ use super::fusie::{Centrumconstructie, Deelname, Fusieorganisatie};
 use super::gemeente::{Gemeente, Provincie};
 use super::herindeling::Herindeling;
 use super::onderzoek::{Evaluatie, Kengetal, Onderzoek};
+use crate::domain::NodeId;
 use crate::entity::{deelname, kengetal};
 use crate::error::AppError;
 use crate::graphql::context::{many, one};
-use crate::graphql::ids::NodeId;
 use crate::graphql::loaders::{
     BronSleutel, DeelnamesVanFusie, EvaluatieSleutel, FusieSleutel, GemeenteCode, HerindelingSleutel,
     KengetallenVanOnderzoek, OnderzoekSleutel, ProvincieCode,

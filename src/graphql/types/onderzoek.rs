@@ -5,11 +5,11 @@ use async_graphql::{Context, ID, Object};
 use super::bron::{Bron, bronnen};
 use super::fusie::AmbtelijkeFusie;
 use super::onzekere_velden;
+use crate::domain::NodeId;
 use crate::domain::{Doel, KengetalSoort, Motief, Realisatie, Risico, Tevredenheid};
 use crate::entity::{evaluatie, evaluatie_doel, evaluatie_motief, evaluatie_risico, kengetal, onderzoek};
 use crate::error::AppError;
 use crate::graphql::context::{many, one, required};
-use crate::graphql::ids::NodeId;
 use crate::graphql::loaders::{
     BronnenVanEvaluatie, BronnenVanOnderzoek, DoelenVanEvaluatie, EvaluatiesVanOnderzoek, FusieId,
     KengetallenVanOnderzoek, MotievenVanEvaluatie, OnderzoekId, RisicosVanEvaluatie,

@@ -1,0 +1,230 @@
+//! The root mutation: writes for editors (and admins), each with one `input` argument and a
+//! payload that returns the changed records. Resolvers check the caller's role, convert the
+//! input, and hand over to `crate::service`.
+
+use async_graphql::{Context, InputObject, Object, SimpleObject};
+
+use super::context::db;
+use super::scalars::Date;
+use super::types::{AmbtelijkeFusie, Deelname};
+use crate::auth::require;
+use crate::domain::{Eindreden, Rechtsvorm, Reikwijdte, Rol, TokenRol};
+use crate::error::AppError;
+use crate::service::fusie::{self, NieuweDeelname, NieuweFusie};
+
+/// A new fusieorganisatie with its deelnemers.
+#[derive(InputObject)]
+pub struct RegistreerFusieorganisatieInput {
+    /// Stable key: lower-case letters, digits and dashes, e.g. `bar`.
+    pub sleutel: String,
+    /// Name of the organisation.
+    pub naam: String,
+    /// Abbreviation, if one is in use.
+    pub afkorting: Option<String>,
+    /// Legal form.
+    pub rechtsvorm: Rechtsvorm,
+    /// Whole civil service (VOLLEDIG) or some tasks (GEDEELTELIJK).
+    pub reikwijdte: Reikwijdte,
+    /// First day.
+    pub begindatum: Date,
+    /// Last day, when already known.
+    pub einddatum: Option<Date>,
+    /// CBS codes of the participating municipalities (at least two).
+    pub deelnemers: Vec<String>,
+}
+
+/// A new centrumconstructie with its host and served municipalities.
+#[derive(InputObject)]
+pub struct RegistreerCentrumconstructieInput {
+    /// Stable key: lower-case letters, digits and dashes.
+    pub sleutel: String,
+    /// Name of the arrangement.
+    pub naam: String,
+    /// Abbreviation, if one is in use.
+    pub afkorting: Option<String>,
+    /// Legal form.
+    pub rechtsvorm: Rechtsvorm,
+    /// Whole civil service (VOLLEDIG, the default) or some tasks (GEDEELTELIJK).
+    #[graphql(default_with = "Reikwijdte::Volledig")]
+    pub reikwijdte: Reikwijdte,
+    /// First day.
+    pub begindatum: Date,
+    /// Last day, when already known.
+    pub einddatum: Option<Date>,
+    /// CBS code of the host municipality.
+    pub centrumgemeente: String,
+    /// CBS codes of the municipalities served (at least one).
+    pub afnemers: Vec<String>,
+}
+
+/// A municipality joining an existing ambtelijke fusie.
+#[derive(InputObject)]
+pub struct VoegDeelnameToeInput {
+    /// Key of the ambtelijke fusie.
+    pub sleutel: String,
+    /// CBS code of the municipality.
+    pub gemeente: String,
+    /// Its role: DEELNEMER in a fusieorganisatie, CENTRUMGEMEENTE or AFNEMER in a centrumconstructie.
+    pub rol: Rol,
+    /// First day of the participation.
+    pub begindatum: Date,
+    /// Last day, when already known.
+    pub einddatum: Option<Date>,
+}
+
+/// A municipality leaving an ambtelijke fusie.
+#[derive(InputObject)]
+pub struct BeeindigDeelnameInput {
+    /// Key of the ambtelijke fusie.
+    pub sleutel: String,
+    /// CBS code of the municipality.
+    pub gemeente: String,
+    /// Last day of the participation.
+    pub einddatum: Date,
+    /// The deelname's `versie` as read; refused with CONFLICT when it changed since.
+    pub versie: Option<i32>,
+}
+
+/// The end of an ambtelijke fusie.
+#[derive(InputObject)]
+pub struct BeeindigAmbtelijkeFusieInput {
+    /// Key of the ambtelijke fusie.
+    pub sleutel: String,
+    /// Last day; running deelnames end on the same day.
+    pub einddatum: Date,
+    /// Why it ended.
+    pub eindreden: Eindreden,
+    /// Explanation of the end.
+    pub toelichting: Option<String>,
+    /// The fusie's `versie` as read; refused with CONFLICT when it changed since.
+    pub versie: Option<i32>,
+}
+
+/// The result of registering an ambtelijke fusie.
+#[derive(SimpleObject)]
+pub struct AmbtelijkeFusiePayload {
+    /// The ambtelijke fusie as stored.
+    pub ambtelijke_fusie: AmbtelijkeFusie,
+    /// The deelnames created or ended by the change.
+    pub deelnames: Vec<Deelname>,
+}
+
+/// The result of a change to one deelname.
+#[derive(SimpleObject)]
+pub struct DeelnamePayload {
+    /// The deelname as stored.
+    pub deelname: Deelname,
+}
+
+fn payload(
+    (fusie, deelnames): (crate::entity::ambtelijke_fusie::Model, Vec<crate::entity::deelname::Model>),
+) -> AmbtelijkeFusiePayload {
+    AmbtelijkeFusiePayload {
+        ambtelijke_fusie: AmbtelijkeFusie::from(fusie),
+        deelnames: deelnames.into_iter().map(Deelname).collect(),
+    }
+}
+
+/// Changes to the registry. Every mutation needs `Authorization: Bearer <token>` of an editor or
+/// admin, runs in one transaction, and records one wijziging per changed record.
+pub struct Mutation;
+
+#[Object]
+impl Mutation {
+    /// Registers a fusieorganisatie and its deelnemers from its first day.
+    async fn registreer_fusieorganisatie(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new fusieorganisatie.")] input: RegistreerFusieorganisatieInput,
+    ) -> Result<AmbtelijkeFusiePayload, AppError> {
+        let caller = require(ctx, TokenRol::Editor)?;
+        let nieuw = NieuweFusie {
+            sleutel: input.sleutel,
+            naam: input.naam,
+            afkorting: input.afkorting,
+            rechtsvorm: input.rechtsvorm,
+            reikwijdte: input.reikwijdte,
+            begindatum: input.begindatum.0,
+            einddatum: input.einddatum.map(|d| d.0),
+        };
+        fusie::registreer_fusieorganisatie(db(ctx)?, &caller.naam, nieuw, &input.deelnemers).await.map(payload)
+    }
+
+    /// Registers a centrumconstructie with its centrumgemeente and afnemers from its first day.
+    async fn registreer_centrumconstructie(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new centrumconstructie.")] input: RegistreerCentrumconstructieInput,
+    ) -> Result<AmbtelijkeFusiePayload, AppError> {
+        let caller = require(ctx, TokenRol::Editor)?;
+        let nieuw = NieuweFusie {
+            sleutel: input.sleutel,
+            naam: input.naam,
+            afkorting: input.afkorting,
+            rechtsvorm: input.rechtsvorm,
+            reikwijdte: input.reikwijdte,
+            begindatum: input.begindatum.0,
+            einddatum: input.einddatum.map(|d| d.0),
+        };
+        fusie::registreer_centrumconstructie(db(ctx)?, &caller.naam, nieuw, &input.centrumgemeente, &input.afnemers)
+            .await
+            .map(payload)
+    }
+
+    /// Adds a municipality to an ambtelijke fusie.
+    async fn voeg_deelname_toe(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new deelname.")] input: VoegDeelnameToeInput,
+    ) -> Result<DeelnamePayload, AppError> {
+        let caller = require(ctx, TokenRol::Editor)?;
+        let nieuw = NieuweDeelname {
+            sleutel: input.sleutel,
+            gemeente: input.gemeente,
+            rol: input.rol,
+            begindatum: input.begindatum.0,
+            einddatum: input.einddatum.map(|d| d.0),
+        };
+        let deelname = fusie::voeg_deelname_toe(db(ctx)?, &caller.naam, nieuw).await?;
+        Ok(DeelnamePayload { deelname: Deelname(deelname) })
+    }
+
+    /// Ends a municipality's running deelname in an ambtelijke fusie.
+    async fn beeindig_deelname(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which deelname ends, and when.")] input: BeeindigDeelnameInput,
+    ) -> Result<DeelnamePayload, AppError> {
+        let caller = require(ctx, TokenRol::Editor)?;
+        let deelname = fusie::beeindig_deelname(
+            db(ctx)?,
+            &caller.naam,
+            &input.sleutel,
+            &input.gemeente,
+            input.einddatum.0,
+            input.versie,
+        )
+        .await?;
+        Ok(DeelnamePayload { deelname: Deelname(deelname) })
+    }
+
+    /// Ends an ambtelijke fusie and all its running deelnames.
+    async fn beeindig_ambtelijke_fusie(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which fusie ends, when and why.")] input: BeeindigAmbtelijkeFusieInput,
+    ) -> Result<AmbtelijkeFusiePayload, AppError> {
+        let caller = require(ctx, TokenRol::Editor)?;
+        fusie::beeindig_ambtelijke_fusie(
+            db(ctx)?,
+            &caller.naam,
+            &input.sleutel,
+            input.einddatum.0,
+            input.eindreden,
+            input.toelichting,
+            input.versie,
+        )
+        .await
+        .map(payload)
+    }
+}

@@ -1,0 +1,430 @@
+//! Writing ambtelijke fusies and their deelnames, keeping rules 2–5 of the registry.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use super::Schrijfactie;
+use crate::domain::{CbsCode, Eindreden, NodeId, Periode, Rechtsvorm, Reikwijdte, Rol, Vorm, WijzigingSoort};
+use crate::entity::{ambtelijke_fusie, deelname, gemeente};
+use crate::error::AppError;
+
+/// What a new ambtelijke fusie is, before its members.
+#[derive(Debug, Clone)]
+pub struct NieuweFusie {
+    pub sleutel: String,
+    pub naam: String,
+    pub afkorting: Option<String>,
+    pub rechtsvorm: Rechtsvorm,
+    pub reikwijdte: Reikwijdte,
+    pub begindatum: NaiveDate,
+    pub einddatum: Option<NaiveDate>,
+}
+
+/// A new deelname of a municipality in an existing fusie.
+#[derive(Debug, Clone)]
+pub struct NieuweDeelname {
+    pub sleutel: String,
+    pub gemeente: String,
+    pub rol: Rol,
+    pub begindatum: NaiveDate,
+    pub einddatum: Option<NaiveDate>,
+}
+
+/// Registers a fusieorganisatie with its deelnemers from its first day.
+///
+/// # Errors
+/// `BAD_USER_INPUT` or `CONFLICT` naming the field at fault when a rule is broken; nothing is
+/// written then.
+pub async fn registreer_fusieorganisatie(
+    db: &DatabaseConnection,
+    door: &str,
+    fusie: NieuweFusie,
+    deelnemers: &[String],
+) -> Result<(ambtelijke_fusie::Model, Vec<deelname::Model>), AppError> {
+    let unique: HashSet<&String> = deelnemers.iter().collect();
+    if unique.len() < 2 {
+        return Err(AppError::bad_input("deelnemers", "a fusieorganisatie needs at least two different deelnemers"));
+    }
+    let leden: Vec<(String, Rol)> = deelnemers.iter().map(|code| (code.clone(), Rol::Deelnemer)).collect();
+    registreer(db, door, fusie, Vorm::Fusieorganisatie, &leden, "deelnemers").await
+}
+
+/// Registers a centrumconstructie with its centrumgemeente and afnemers from its first day.
+///
+/// # Errors
+/// As [`registreer_fusieorganisatie`].
+pub async fn registreer_centrumconstructie(
+    db: &DatabaseConnection,
+    door: &str,
+    fusie: NieuweFusie,
+    centrumgemeente: &str,
+    afnemers: &[String],
+) -> Result<(ambtelijke_fusie::Model, Vec<deelname::Model>), AppError> {
+    if afnemers.is_empty() {
+        return Err(AppError::bad_input("afnemers", "a centrumconstructie needs at least one afnemer"));
+    }
+    let mut leden = vec![(centrumgemeente.to_owned(), Rol::Centrumgemeente)];
+    leden.extend(afnemers.iter().map(|code| (code.clone(), Rol::Afnemer)));
+    registreer(db, door, fusie, Vorm::Centrumconstructie, &leden, "afnemers").await
+}
+
+async fn registreer(
+    db: &DatabaseConnection,
+    door: &str,
+    nieuw: NieuweFusie,
+    vorm: Vorm,
+    leden: &[(String, Rol)],
+    leden_veld: &str,
+) -> Result<(ambtelijke_fusie::Model, Vec<deelname::Model>), AppError> {
+    let sleutel = sleutel(&nieuw.sleutel)?;
+    if nieuw.naam.trim().is_empty() {
+        return Err(AppError::bad_input("naam", "naam must not be empty"));
+    }
+    let periode = periode(Some(nieuw.begindatum), nieuw.einddatum)?;
+    let mut codes = HashSet::new();
+    for (code, _) in leden {
+        if !codes.insert(CbsCode::parse(code).map(|c| c.to_string()).unwrap_or_else(|_| code.clone())) {
+            return Err(AppError::bad_input(leden_veld, format!("{code} is listed twice")));
+        }
+    }
+
+    let mut actie = Schrijfactie::begin(db, door).await?;
+    if ambtelijke_fusie::Entity::find()
+        .filter(ambtelijke_fusie::Column::Sleutel.eq(&sleutel))
+        .one(actie.txn())
+        .await?
+        .is_some()
+    {
+        return Err(AppError::conflict(
+            "sleutel",
+            format!("an ambtelijke fusie with sleutel '{sleutel}' already exists"),
+        ));
+    }
+    let fusie = ambtelijke_fusie::ActiveModel {
+        sleutel: Set(sleutel.clone()),
+        vorm: Set(vorm),
+        naam: Set(nieuw.naam.trim().to_owned()),
+        afkorting: Set(nieuw.afkorting.filter(|a| !a.trim().is_empty())),
+        rechtsvorm: Set(nieuw.rechtsvorm),
+        rechtsvorm_omschrijving: Set(None),
+        reikwijdte: Set(nieuw.reikwijdte),
+        begindatum: Set(periode.begin()),
+        einddatum: Set(periode.einde()),
+        eindreden: Set(None),
+        eindreden_toelichting: Set(None),
+        tooi_so_id: Set(None),
+        cbs_gr_code: Set(None),
+        onzekere_velden: Set(String::new()),
+        opmerking: Set(None),
+        versie: Set(1),
+        ..Default::default()
+    }
+    .insert(actie.txn())
+    .await?;
+    actie
+        .leg_vast(WijzigingSoort::Aangemaakt, "AmbtelijkeFusie", NodeId::AmbtelijkeFusie(sleutel.clone()).encode())
+        .await?;
+
+    let mut deelnames = Vec::new();
+    for (code, rol) in leden {
+        let gemeente = gemeente_op_code(&actie, leden_veld, code).await?;
+        deelnames.push(voeg_toe(&mut actie, &fusie, &gemeente, *rol, periode, leden_veld).await?);
+    }
+    actie.commit().await?;
+    Ok((fusie, deelnames))
+}
+
+/// Adds a deelname to an existing fusie.
+///
+/// # Errors
+/// `NOT_FOUND` for an unknown fusie or municipality, `BAD_USER_INPUT` or `CONFLICT` naming the
+/// field at fault when a rule is broken.
+pub async fn voeg_deelname_toe(
+    db: &DatabaseConnection,
+    door: &str,
+    nieuw: NieuweDeelname,
+) -> Result<deelname::Model, AppError> {
+    let periode = periode(Some(nieuw.begindatum), nieuw.einddatum)?;
+    let mut actie = Schrijfactie::begin(db, door).await?;
+    let fusie = fusie_op_sleutel(&actie, &nieuw.sleutel).await?;
+    let gemeente = gemeente_op_code(&actie, "gemeente", &nieuw.gemeente).await?;
+    let deelname = voeg_toe(&mut actie, &fusie, &gemeente, nieuw.rol, periode, "gemeente").await?;
+    actie.commit().await?;
+    Ok(deelname)
+}
+
+/// Ends the running deelname of a municipality in a fusie on `einddatum` (its last day).
+///
+/// # Errors
+/// `NOT_FOUND` when there is no running deelname, `BAD_USER_INPUT` for an end before its begin,
+/// `CONFLICT` when `versie` is stale or ending it would leave a centrumconstructie without host.
+pub async fn beeindig_deelname(
+    db: &DatabaseConnection,
+    door: &str,
+    sleutel: &str,
+    gemeente_code: &str,
+    einddatum: NaiveDate,
+    versie: Option<i32>,
+) -> Result<deelname::Model, AppError> {
+    let mut actie = Schrijfactie::begin(db, door).await?;
+    let fusie = fusie_op_sleutel(&actie, sleutel).await?;
+    let gemeente = gemeente_op_code(&actie, "gemeente", gemeente_code).await?;
+    let lopend = deelname::Entity::find()
+        .filter(deelname::Column::AmbtelijkeFusieId.eq(fusie.id))
+        .filter(deelname::Column::GemeenteId.eq(gemeente.id))
+        .filter(deelname::Column::Einddatum.is_null())
+        .one(actie.txn())
+        .await?
+        .ok_or_else(|| {
+            AppError::not_found("gemeente", format!("{} has no running deelname in '{sleutel}'", gemeente.code))
+        })?;
+    check_versie(lopend.versie, versie)?;
+    if lopend.rol == Rol::Centrumgemeente && fusie.einddatum.is_none() {
+        return Err(AppError::conflict(
+            "gemeente",
+            "a running centrumconstructie needs its centrumgemeente: end the centrumconstructie instead, or add the new centrumgemeente first",
+        ));
+    }
+    let beeindigd = eindig(&mut actie, lopend, einddatum).await?;
+    actie.commit().await?;
+    Ok(beeindigd)
+}
+
+/// Ends an ambtelijke fusie on `einddatum` with a reason, and with it every running deelname.
+///
+/// # Errors
+/// `NOT_FOUND` for an unknown fusie, `CONFLICT` when it has already ended or `versie` is stale,
+/// `BAD_USER_INPUT` for an end before its begin or before a deelname began.
+pub async fn beeindig_ambtelijke_fusie(
+    db: &DatabaseConnection,
+    door: &str,
+    sleutel: &str,
+    einddatum: NaiveDate,
+    eindreden: Eindreden,
+    toelichting: Option<String>,
+    versie: Option<i32>,
+) -> Result<(ambtelijke_fusie::Model, Vec<deelname::Model>), AppError> {
+    let mut actie = Schrijfactie::begin(db, door).await?;
+    let fusie = fusie_op_sleutel(&actie, sleutel).await?;
+    check_versie(fusie.versie, versie)?;
+    if let Some(einde) = fusie.einddatum {
+        return Err(AppError::conflict("sleutel", format!("'{sleutel}' already ended on {einde}")));
+    }
+    periode(fusie.begindatum, Some(einddatum))?;
+    let lopend = deelname::Entity::find()
+        .filter(deelname::Column::AmbtelijkeFusieId.eq(fusie.id))
+        .filter(deelname::Column::Einddatum.is_null())
+        .all(actie.txn())
+        .await?;
+    let mut beeindigd = Vec::new();
+    for deelname in lopend {
+        beeindigd.push(eindig(&mut actie, deelname, einddatum).await?);
+    }
+    let versie = fusie.versie + 1;
+    let mut fusie: ambtelijke_fusie::ActiveModel = fusie.into();
+    fusie.einddatum = Set(Some(einddatum));
+    fusie.eindreden = Set(Some(eindreden));
+    fusie.eindreden_toelichting = Set(toelichting);
+    fusie.versie = Set(versie);
+    let fusie = fusie.update(actie.txn()).await?;
+    actie
+        .leg_vast(WijzigingSoort::Beeindigd, "AmbtelijkeFusie", NodeId::AmbtelijkeFusie(fusie.sleutel.clone()).encode())
+        .await?;
+    actie.commit().await?;
+    Ok((fusie, beeindigd))
+}
+
+/// Checks rules 3–5 for a new deelname and writes it with its change.
+async fn voeg_toe(
+    actie: &mut Schrijfactie,
+    fusie: &ambtelijke_fusie::Model,
+    gemeente: &gemeente::Model,
+    rol: Rol,
+    periode: Periode,
+    veld: &str,
+) -> Result<deelname::Model, AppError> {
+    let past = match fusie.vorm {
+        Vorm::Fusieorganisatie => rol == Rol::Deelnemer,
+        Vorm::Centrumconstructie => rol != Rol::Deelnemer,
+    };
+    if !past {
+        let passend = match fusie.vorm {
+            Vorm::Fusieorganisatie => "DEELNEMER",
+            Vorm::Centrumconstructie => "CENTRUMGEMEENTE or AFNEMER",
+        };
+        return Err(AppError::bad_input(
+            "rol",
+            format!("in '{}' a municipality takes part as {passend}", fusie.sleutel),
+        ));
+    }
+    let fusie_periode = periode_van(fusie.begindatum, fusie.einddatum)?;
+    if !fusie_periode.omvat(&periode) {
+        return Err(AppError::bad_input(
+            buiten_veld(fusie_periode, periode),
+            format!("the deelname must lie within the period of '{}' ({})", fusie.sleutel, beschrijf(fusie_periode)),
+        ));
+    }
+    let bestaan = periode_van(gemeente.begindatum, gemeente.einddatum)?;
+    if !bestaan.omvat(&periode) {
+        return Err(AppError::bad_input(
+            buiten_veld(bestaan, periode),
+            format!(
+                "{} ({}) exists {}, not during the whole deelname",
+                gemeente.naam,
+                gemeente.code,
+                beschrijf(bestaan)
+            ),
+        ));
+    }
+
+    // Rule 4 and overlap within the same fusie: compare with the municipality's other deelnames.
+    let andere = deelname::Entity::find().filter(deelname::Column::GemeenteId.eq(gemeente.id)).all(actie.txn()).await?;
+    let fusie_ids: Vec<i32> = andere.iter().map(|d| d.ambtelijke_fusie_id).collect();
+    let fusies =
+        ambtelijke_fusie::Entity::find().filter(ambtelijke_fusie::Column::Id.is_in(fusie_ids)).all(actie.txn()).await?;
+    for ander in &andere {
+        let Ok(ander_periode) = Periode::new(ander.begindatum, ander.einddatum) else { continue };
+        if !ander_periode.overlapt(&periode) {
+            continue;
+        }
+        let Some(andere_fusie) = fusies.iter().find(|f| f.id == ander.ambtelijke_fusie_id) else { continue };
+        if andere_fusie.id == fusie.id {
+            return Err(AppError::conflict(
+                veld,
+                format!("{} already takes part in '{}' in that period", gemeente.code, fusie.sleutel),
+            ));
+        }
+        if fusie.reikwijdte == Reikwijdte::Volledig && andere_fusie.reikwijdte == Reikwijdte::Volledig {
+            return Err(AppError::conflict(
+                veld,
+                format!(
+                    "{} ({}) already takes part in the full ambtelijke fusie '{}' in that period; a municipality can be in one full fusie at a time — end that deelname first",
+                    gemeente.naam, gemeente.code, andere_fusie.sleutel
+                ),
+            ));
+        }
+    }
+
+    // Rule 5: one centrumgemeente at a time.
+    if rol == Rol::Centrumgemeente {
+        let hosts = deelname::Entity::find()
+            .filter(deelname::Column::AmbtelijkeFusieId.eq(fusie.id))
+            .filter(deelname::Column::Rol.eq(Rol::Centrumgemeente))
+            .all(actie.txn())
+            .await?;
+        if hosts.iter().any(|h| Periode::new(h.begindatum, h.einddatum).is_ok_and(|p| p.overlapt(&periode))) {
+            return Err(AppError::conflict(
+                "rol",
+                format!("'{}' already has a centrumgemeente in that period", fusie.sleutel),
+            ));
+        }
+    }
+
+    let deelname = deelname::ActiveModel {
+        ambtelijke_fusie_id: Set(fusie.id),
+        gemeente_id: Set(gemeente.id),
+        rol: Set(rol),
+        begindatum: Set(periode.begin()),
+        einddatum: Set(periode.einde()),
+        taken: Set(None),
+        onzekere_velden: Set(String::new()),
+        opmerking: Set(None),
+        versie: Set(1),
+        ..Default::default()
+    }
+    .insert(actie.txn())
+    .await?;
+    let id =
+        NodeId::Deelname { fusie: fusie.sleutel.clone(), gemeente: gemeente.code.clone(), begindatum: periode.begin() };
+    actie.leg_vast(WijzigingSoort::Aangemaakt, "Deelname", id.encode()).await?;
+    Ok(deelname)
+}
+
+async fn eindig(
+    actie: &mut Schrijfactie,
+    deelname: deelname::Model,
+    einddatum: NaiveDate,
+) -> Result<deelname::Model, AppError> {
+    periode(deelname.begindatum, Some(einddatum))?;
+    let fusie = ambtelijke_fusie::Entity::find_by_id(deelname.ambtelijke_fusie_id)
+        .one(actie.txn())
+        .await?
+        .ok_or_else(|| AppError::Internal("deelname without fusie".to_owned()))?;
+    let gemeente = gemeente::Entity::find_by_id(deelname.gemeente_id)
+        .one(actie.txn())
+        .await?
+        .ok_or_else(|| AppError::Internal("deelname without gemeente".to_owned()))?;
+    let id = NodeId::Deelname { fusie: fusie.sleutel, gemeente: gemeente.code, begindatum: deelname.begindatum };
+    let versie = deelname.versie + 1;
+    let mut deelname: deelname::ActiveModel = deelname.into();
+    deelname.einddatum = Set(Some(einddatum));
+    deelname.versie = Set(versie);
+    let deelname = deelname.update(actie.txn()).await?;
+    actie.leg_vast(WijzigingSoort::Beeindigd, "Deelname", id.encode()).await?;
+    Ok(deelname)
+}
+
+/// The field to blame when `inner` does not fit in `outer`: its begin, unless that fits.
+fn buiten_veld(outer: Periode, inner: Periode) -> &'static str {
+    let begin_fits = Periode::new(inner.begin(), inner.begin()).is_ok_and(|start| outer.omvat(&start));
+    if begin_fits { "einddatum" } else { "begindatum" }
+}
+
+fn beschrijf(periode: Periode) -> String {
+    let dag = |d: Option<NaiveDate>, leeg: &str| d.map_or_else(|| leeg.to_owned(), |d| d.to_string());
+    format!("from {} to {}", dag(periode.begin(), "before the register starts"), dag(periode.einde(), "now"))
+}
+
+fn check_versie(huidig: i32, genoemd: Option<i32>) -> Result<(), AppError> {
+    match genoemd {
+        Some(v) if v != huidig => Err(AppError::conflict(
+            "versie",
+            format!("the record changed since you read it (version {v}, now {huidig}); reload it and try again"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn sleutel(text: &str) -> Result<String, AppError> {
+    let valid = !text.is_empty()
+        && text.len() <= 80
+        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !text.starts_with('-')
+        && !text.ends_with('-');
+    if valid {
+        Ok(text.to_owned())
+    } else {
+        Err(AppError::bad_input(
+            "sleutel",
+            format!("'{text}' is not a sleutel: use lower-case letters, digits and dashes, e.g. 'bar'"),
+        ))
+    }
+}
+
+fn periode(begin: Option<NaiveDate>, einde: Option<NaiveDate>) -> Result<Periode, AppError> {
+    Periode::new(begin, einde).map_err(|e| AppError::bad_input("einddatum", e.to_string()))
+}
+
+/// The period of a stored row, which the database's CHECK keeps well-formed.
+fn periode_van(begin: Option<NaiveDate>, einde: Option<NaiveDate>) -> Result<Periode, AppError> {
+    Periode::new(begin, einde).map_err(|e| AppError::Internal(format!("stored period is invalid: {e}")))
+}
+
+async fn fusie_op_sleutel(actie: &Schrijfactie, sleutel: &str) -> Result<ambtelijke_fusie::Model, AppError> {
+    ambtelijke_fusie::Entity::find()
+        .filter(ambtelijke_fusie::Column::Sleutel.eq(sleutel))
+        .one(actie.txn())
+        .await?
+        .ok_or_else(|| AppError::not_found("sleutel", format!("there is no ambtelijke fusie with sleutel '{sleutel}'")))
+}
+
+async fn gemeente_op_code(actie: &Schrijfactie, veld: &str, code: &str) -> Result<gemeente::Model, AppError> {
+    let code = CbsCode::parse(code).map_err(|e| AppError::bad_input(veld, e.to_string()))?;
+    gemeente::Entity::find()
+        .filter(gemeente::Column::Code.eq(code.as_str()))
+        .one(actie.txn())
+        .await?
+        .ok_or_else(|| AppError::not_found(veld, format!("there is no municipality with code {code}")))
+}

@@ -1,0 +1,8 @@
+//! Write use-cases. Each opens one transaction through [`Schrijfactie`], checks the registry's
+//! rules against the current state, writes, records one `wijziging` per changed record, and
+//! commits; any failure rolls everything back.
+
+pub mod fusie;
+mod schrijfactie;
+
+pub use schrijfactie::Schrijfactie;
