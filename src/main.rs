@@ -66,7 +66,8 @@ async fn token(conn: &DatabaseConnection, action: TokenCommand) -> Result<(), Ap
         TokenCommand::List => stdout(&auth::token_table(&auth::store::list(conn).await?))?,
         TokenCommand::Revoke { name } => {
             let revoked = auth::store::revoke(conn, &name).await?;
-            tracing::info!(name = %revoked.naam, at = ?revoked.ingetrokken, "token revoked");
+            let at = revoked.ingetrokken.map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            tracing::info!(name = %revoked.naam, revoked_at = at.as_deref().unwrap_or("?"), "token revoked");
         }
     }
     Ok(())

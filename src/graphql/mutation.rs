@@ -125,10 +125,10 @@ fn payload(
     }
 }
 
-/// Changes to the registry. Every mutation needs `Authorization: Bearer <token>` of an editor or
-/// admin, runs in one transaction, and records one wijziging per changed record.
 pub struct Mutation;
 
+/// Changes to the registry. Every mutation needs `Authorization: Bearer <token>` of an editor or
+/// admin, runs in one transaction, and records one wijziging per changed record.
 #[Object]
 impl Mutation {
     /// Registers a fusieorganisatie and its deelnemers from its first day.
