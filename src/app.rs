@@ -77,6 +77,7 @@ async fn graphql_get(
         headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("text/html"));
     match request {
         _ if wants_html => ide::page().await,
+        Ok(request) if is_mutation(&request.0) => mutation_over_get(),
         Ok(request) => match with_caller(&state, &headers, request.into_inner()).await {
             Ok(request) => GraphQLResponse::from(state.schema.execute(request).await).into_response(),
             Err(response) => response,
@@ -104,6 +105,26 @@ async fn with_caller(
             Err((StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response())
         }
     }
+}
+
+/// Whether the operation a GET request would run is a mutation. GET must be safe: a link or a
+/// prefetch must never change the registry. A query that does not parse is left to the schema,
+/// which reports it properly.
+fn is_mutation(request: &async_graphql::Request) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else { return false };
+    let selected = match &request.operation_name {
+        Some(name) => document.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name)).map(|(_, op)| op),
+        None => document.operations.iter().next().map(|(_, op)| op),
+    };
+    selected.is_some_and(|op| op.node.ty == async_graphql::parser::types::OperationType::Mutation)
+}
+
+fn mutation_over_get() -> Response {
+    let body = serde_json::json!({ "errors": [{
+        "message": "mutations must be sent with POST; GET /graphql runs queries only",
+        "extensions": { "code": "BAD_USER_INPUT" }
+    }] });
+    (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")], Json(body)).into_response()
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {

@@ -96,3 +96,14 @@ async fn serves_on_a_real_socket() {
     assert!(response.contains(r#""aantalGemeenten":342"#), "{response}");
     server.abort();
 }
+
+#[tokio::test]
+async fn get_refuses_mutations() {
+    let query = "mutation%20%7B%20beeindigAmbtelijkeFusie(input%3A%20%7Bsleutel%3A%20%22bar%22%2C%20einddatum%3A%20%222024-01-01%22%2C%20eindreden%3A%20OPGEHEVEN%7D)%20%7B%20deelnames%20%7B%20einddatum%20%7D%20%7D%20%7D";
+    let request = Request::get(format!("/graphql?query={query}")).body(Body::empty()).unwrap();
+    let (status, headers, body) = send(app().await, request).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(headers[header::ALLOW], "POST");
+    let json: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+}
