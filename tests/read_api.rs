@@ -289,3 +289,29 @@ async fn overly_deep_queries_are_refused() {
     let response = run(&schema, &query, json!({})).await;
     assert_eq!(first_error_code(&response), "QUERY_TOO_COMPLEX", "{response:#}");
 }
+
+#[tokio::test]
+async fn fields_come_back_in_query_order() {
+    let schema = schema().await;
+    // `provincie` and `bronnen` wait for DataLoader batches, `naam` and `code` do not; the
+    // response must still follow the query, also through fragments and aliases.
+    let query = r#"query { b: gemeente(code: "GM0489") { provincie { naam code } naam ...Rest code }
+                           a: gemeente(code: "GM0363") { code } }
+                   fragment Rest on Gemeente { bronnen { titel } deelnames { rol ambtelijkeFusie { naam sleutel } } }"#;
+    let response = schema.execute(async_graphql::Request::new(query)).await;
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    let text = serde_json::to_string(&response.data).unwrap();
+    let order = [
+        "\"b\"",
+        "\"provincie\"",
+        "\"naam\":\"Barendrecht\"",
+        "\"bronnen\"",
+        "\"deelnames\"",
+        "\"sleutel\"",
+        "\"code\":\"GM0489\"",
+        "\"a\"",
+    ];
+    let positions: Vec<usize> =
+        order.iter().map(|key| text.find(key).unwrap_or_else(|| panic!("{key} in {text}"))).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "fields out of query order: {text}");
+}

@@ -4,6 +4,7 @@ pub mod batching;
 pub mod connection;
 pub mod context;
 pub mod error_codes;
+pub mod field_order;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
@@ -27,6 +28,7 @@ pub fn build_schema(db: DatabaseConnection) -> RegistrySchema {
         .data(db.clone())
         .extension(context::FreshLoaders::new(db))
         .extension(error_codes::ErrorCodes)
+        .extension(field_order::FieldOrder)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .finish()
