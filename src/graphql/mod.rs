@@ -24,7 +24,7 @@ pub const MAX_COMPLEXITY: usize = 2_000;
 
 /// Builds the schema on `db`: every request gets fresh DataLoaders and coded errors.
 pub fn build_schema(db: DatabaseConnection) -> RegistrySchema {
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+    Schema::build(query::Query, mutation::Mutation::default(), EmptySubscription)
         .data(db.clone())
         .extension(context::FreshLoaders::new(db))
         .extension(error_codes::ErrorCodes)
@@ -36,7 +36,7 @@ pub fn build_schema(db: DatabaseConnection) -> RegistrySchema {
 
 /// The schema's shape without a database behind it: enough for the SDL and introspection.
 pub fn bare_schema() -> RegistrySchema {
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription).finish()
+    Schema::build(query::Query, mutation::Mutation::default(), EmptySubscription).finish()
 }
 
 /// The schema in SDL, as committed in `schema.graphql`. Needs no database.

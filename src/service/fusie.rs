@@ -43,12 +43,27 @@ pub async fn registreer_fusieorganisatie(
     fusie: NieuweFusie,
     deelnemers: &[String],
 ) -> Result<(ambtelijke_fusie::Model, Vec<deelname::Model>), AppError> {
+    let mut actie = Schrijfactie::begin(db, door).await?;
+    let resultaat = registreer_fusieorganisatie_in(&mut actie, fusie, deelnemers).await?;
+    actie.commit().await?;
+    Ok(resultaat)
+}
+
+/// [`registreer_fusieorganisatie`] within a running write.
+///
+/// # Errors
+/// As [`registreer_fusieorganisatie`].
+pub async fn registreer_fusieorganisatie_in(
+    actie: &mut Schrijfactie,
+    fusie: NieuweFusie,
+    deelnemers: &[String],
+) -> Result<(ambtelijke_fusie::Model, Vec<deelname::Model>), AppError> {
     let unique: HashSet<&String> = deelnemers.iter().collect();
     if unique.len() < 2 {
         return Err(AppError::bad_input("deelnemers", "a fusieorganisatie needs at least two different deelnemers"));
     }
     let leden: Vec<(String, Rol)> = deelnemers.iter().map(|code| (code.clone(), Rol::Deelnemer)).collect();
-    registreer(db, door, fusie, Vorm::Fusieorganisatie, &leden, "deelnemers").await
+    registreer(actie, fusie, Vorm::Fusieorganisatie, &leden, "deelnemers").await
 }
 
 /// Registers a centrumconstructie with its centrumgemeente and afnemers from its first day.
@@ -62,17 +77,32 @@ pub async fn registreer_centrumconstructie(
     centrumgemeente: &str,
     afnemers: &[String],
 ) -> Result<(ambtelijke_fusie::Model, Vec<deelname::Model>), AppError> {
+    let mut actie = Schrijfactie::begin(db, door).await?;
+    let resultaat = registreer_centrumconstructie_in(&mut actie, fusie, centrumgemeente, afnemers).await?;
+    actie.commit().await?;
+    Ok(resultaat)
+}
+
+/// [`registreer_centrumconstructie`] within a running write.
+///
+/// # Errors
+/// As [`registreer_fusieorganisatie`].
+pub async fn registreer_centrumconstructie_in(
+    actie: &mut Schrijfactie,
+    fusie: NieuweFusie,
+    centrumgemeente: &str,
+    afnemers: &[String],
+) -> Result<(ambtelijke_fusie::Model, Vec<deelname::Model>), AppError> {
     if afnemers.is_empty() {
         return Err(AppError::bad_input("afnemers", "a centrumconstructie needs at least one afnemer"));
     }
     let mut leden = vec![(centrumgemeente.to_owned(), Rol::Centrumgemeente)];
     leden.extend(afnemers.iter().map(|code| (code.clone(), Rol::Afnemer)));
-    registreer(db, door, fusie, Vorm::Centrumconstructie, &leden, "afnemers").await
+    registreer(actie, fusie, Vorm::Centrumconstructie, &leden, "afnemers").await
 }
 
 async fn registreer(
-    db: &DatabaseConnection,
-    door: &str,
+    actie: &mut Schrijfactie,
     nieuw: NieuweFusie,
     vorm: Vorm,
     leden: &[(String, Rol)],
@@ -90,7 +120,6 @@ async fn registreer(
         }
     }
 
-    let mut actie = Schrijfactie::begin(db, door).await?;
     if ambtelijke_fusie::Entity::find()
         .filter(ambtelijke_fusie::Column::Sleutel.eq(&sleutel))
         .one(actie.txn())
@@ -129,10 +158,9 @@ async fn registreer(
 
     let mut deelnames = Vec::new();
     for (code, rol) in leden {
-        let gemeente = gemeente_op_code(&actie, leden_veld, code).await?;
-        deelnames.push(voeg_toe(&mut actie, &fusie, &gemeente, *rol, periode, leden_veld).await?);
+        let gemeente = gemeente_op_code(actie, leden_veld, code).await?;
+        deelnames.push(voeg_toe(actie, &fusie, &gemeente, *rol, periode, leden_veld).await?);
     }
-    actie.commit().await?;
     Ok((fusie, deelnames))
 }
 
@@ -342,7 +370,7 @@ async fn voeg_toe(
     Ok(deelname)
 }
 
-async fn eindig(
+pub(crate) async fn eindig(
     actie: &mut Schrijfactie,
     deelname: deelname::Model,
     einddatum: NaiveDate,
@@ -377,7 +405,7 @@ fn beschrijf(periode: Periode) -> String {
     format!("from {} to {}", dag(periode.begin(), "before the register starts"), dag(periode.einde(), "now"))
 }
 
-fn check_versie(huidig: i32, genoemd: Option<i32>) -> Result<(), AppError> {
+pub(crate) fn check_versie(huidig: i32, genoemd: Option<i32>) -> Result<(), AppError> {
     match genoemd {
         Some(v) if v != huidig => Err(AppError::conflict(
             "versie",
@@ -387,7 +415,7 @@ fn check_versie(huidig: i32, genoemd: Option<i32>) -> Result<(), AppError> {
     }
 }
 
-fn sleutel(text: &str) -> Result<String, AppError> {
+pub(crate) fn sleutel(text: &str) -> Result<String, AppError> {
     let valid = !text.is_empty()
         && text.len() <= 80
         && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -403,16 +431,16 @@ fn sleutel(text: &str) -> Result<String, AppError> {
     }
 }
 
-fn periode(begin: Option<NaiveDate>, einde: Option<NaiveDate>) -> Result<Periode, AppError> {
+pub(crate) fn periode(begin: Option<NaiveDate>, einde: Option<NaiveDate>) -> Result<Periode, AppError> {
     Periode::new(begin, einde).map_err(|e| AppError::bad_input("einddatum", e.to_string()))
 }
 
 /// The period of a stored row, which the database's CHECK keeps well-formed.
-fn periode_van(begin: Option<NaiveDate>, einde: Option<NaiveDate>) -> Result<Periode, AppError> {
+pub(crate) fn periode_van(begin: Option<NaiveDate>, einde: Option<NaiveDate>) -> Result<Periode, AppError> {
     Periode::new(begin, einde).map_err(|e| AppError::Internal(format!("stored period is invalid: {e}")))
 }
 
-async fn fusie_op_sleutel(actie: &Schrijfactie, sleutel: &str) -> Result<ambtelijke_fusie::Model, AppError> {
+pub(crate) async fn fusie_op_sleutel(actie: &Schrijfactie, sleutel: &str) -> Result<ambtelijke_fusie::Model, AppError> {
     ambtelijke_fusie::Entity::find()
         .filter(ambtelijke_fusie::Column::Sleutel.eq(sleutel))
         .one(actie.txn())
@@ -420,7 +448,11 @@ async fn fusie_op_sleutel(actie: &Schrijfactie, sleutel: &str) -> Result<ambteli
         .ok_or_else(|| AppError::not_found("sleutel", format!("there is no ambtelijke fusie with sleutel '{sleutel}'")))
 }
 
-async fn gemeente_op_code(actie: &Schrijfactie, veld: &str, code: &str) -> Result<gemeente::Model, AppError> {
+pub(crate) async fn gemeente_op_code(
+    actie: &Schrijfactie,
+    veld: &str,
+    code: &str,
+) -> Result<gemeente::Model, AppError> {
     let code = CbsCode::parse(code).map_err(|e| AppError::bad_input(veld, e.to_string()))?;
     gemeente::Entity::find()
         .filter(gemeente::Column::Code.eq(code.as_str()))

@@ -24,6 +24,8 @@ pub struct Schrijfactie {
     door: String,
     volgnummer: i64,
     gelogd: Vec<i64>,
+    /// An open savepoint for one step (e.g. one row of an import) and the log as it was before it.
+    stap: Option<(DatabaseTransaction, i64, usize)>,
 }
 
 impl Schrijfactie {
@@ -42,12 +44,51 @@ impl Schrijfactie {
             .one(&txn)
             .await?
             .ok_or_else(|| AppError::Internal("register_teller has no row".to_owned()))?;
-        Ok(Self { txn, door: door.to_owned(), volgnummer: teller.laatste_volgnummer, gelogd: Vec::new() })
+        Ok(Self { txn, door: door.to_owned(), volgnummer: teller.laatste_volgnummer, gelogd: Vec::new(), stap: None })
     }
 
-    /// The transaction, for reads and writes of the use-case.
+    /// The transaction, for reads and writes of the use-case: the open step's savepoint if
+    /// there is one.
     pub fn txn(&self) -> &DatabaseTransaction {
-        &self.txn
+        self.stap.as_ref().map_or(&self.txn, |(savepoint, _, _)| savepoint)
+    }
+
+    /// Opens a step that can be undone on its own (a savepoint), e.g. one row of an import, so
+    /// that a failed row leaves no trace for the rows after it.
+    ///
+    /// # Errors
+    /// A database error, or a step that is already open.
+    pub async fn begin_stap(&mut self) -> Result<(), AppError> {
+        if self.stap.is_some() {
+            return Err(AppError::Internal("a step is already open".to_owned()));
+        }
+        let savepoint = self.txn.begin().await?;
+        self.stap = Some((savepoint, self.volgnummer, self.gelogd.len()));
+        Ok(())
+    }
+
+    /// Keeps the open step's writes (they commit or roll back with the whole transaction).
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn behoud_stap(&mut self) -> Result<(), AppError> {
+        if let Some((savepoint, _, _)) = self.stap.take() {
+            savepoint.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// Undoes the open step's writes and its change numbers.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn herstel_stap(&mut self) -> Result<(), AppError> {
+        if let Some((savepoint, volgnummer, gelogd)) = self.stap.take() {
+            savepoint.rollback().await?;
+            self.volgnummer = volgnummer;
+            self.gelogd.truncate(gelogd);
+        }
+        Ok(())
     }
 
     /// Records one change of the record `entiteit_id` (a global ID) of type `entiteit`.
@@ -70,7 +111,7 @@ impl Schrijfactie {
             door: Set(self.door.clone()),
             gegevens: Set(None),
         })
-        .exec_without_returning(&self.txn)
+        .exec_without_returning(self.txn())
         .await?;
         self.gelogd.push(self.volgnummer);
         Ok(self.volgnummer)
@@ -80,7 +121,8 @@ impl Schrijfactie {
     ///
     /// # Errors
     /// A database error; then nothing was written.
-    pub async fn commit(self) -> Result<Vec<i64>, AppError> {
+    pub async fn commit(mut self) -> Result<Vec<i64>, AppError> {
+        self.behoud_stap().await?;
         register_teller::Entity::update_many()
             .col_expr(register_teller::Column::LaatsteVolgnummer, Expr::value(self.volgnummer))
             .filter(register_teller::Column::Id.eq(TELLER))

@@ -1,15 +1,13 @@
-//! The root mutation: writes for editors (and admins), each with one `input` argument and a
-//! payload that returns the changed records. Resolvers check the caller's role, convert the
-//! input, and hand over to `crate::service`.
+//! Mutations of ambtelijke fusies and their deelnames.
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 
-use super::context::db;
-use super::scalars::Date;
-use super::types::{AmbtelijkeFusie, Deelname};
 use crate::auth::require;
 use crate::domain::{Eindreden, Rechtsvorm, Reikwijdte, Rol, TokenRol};
 use crate::error::AppError;
+use crate::graphql::context::db;
+use crate::graphql::scalars::Date;
+use crate::graphql::types::{AmbtelijkeFusie, Deelname};
 use crate::service::fusie::{self, NieuweDeelname, NieuweFusie};
 
 /// A new fusieorganisatie with its deelnemers.
@@ -125,12 +123,12 @@ fn payload(
     }
 }
 
-pub struct Mutation;
+#[derive(Default)]
+pub struct FusieMutation;
 
-/// Changes to the registry. Every mutation needs `Authorization: Bearer <token>` of an editor or
-/// admin, runs in one transaction, and records one wijziging per changed record.
+/// Changes to ambtelijke fusies and deelnames.
 #[Object]
-impl Mutation {
+impl FusieMutation {
     /// Registers a fusieorganisatie and its deelnemers from its first day.
     async fn registreer_fusieorganisatie(
         &self,
