@@ -3,6 +3,8 @@
 //! commits; any failure rolls everything back.
 
 pub mod fusie;
+pub mod gemeente;
+pub mod herindeling;
 mod schrijfactie;
 
 pub use schrijfactie::Schrijfactie;
