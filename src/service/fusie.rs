@@ -174,13 +174,24 @@ pub async fn voeg_deelname_toe(
     door: &str,
     nieuw: NieuweDeelname,
 ) -> Result<deelname::Model, AppError> {
-    let periode = periode(Some(nieuw.begindatum), nieuw.einddatum)?;
     let mut actie = Schrijfactie::begin(db, door).await?;
-    let fusie = fusie_op_sleutel(&actie, &nieuw.sleutel).await?;
-    let gemeente = gemeente_op_code(&actie, "gemeente", &nieuw.gemeente).await?;
-    let deelname = voeg_toe(&mut actie, &fusie, &gemeente, nieuw.rol, periode, "gemeente").await?;
+    let deelname = voeg_deelname_toe_in(&mut actie, nieuw).await?;
     actie.commit().await?;
     Ok(deelname)
+}
+
+/// [`voeg_deelname_toe`] within a running write.
+///
+/// # Errors
+/// As [`voeg_deelname_toe`].
+pub async fn voeg_deelname_toe_in(
+    actie: &mut Schrijfactie,
+    nieuw: NieuweDeelname,
+) -> Result<deelname::Model, AppError> {
+    let periode = periode(Some(nieuw.begindatum), nieuw.einddatum)?;
+    let fusie = fusie_op_sleutel(actie, &nieuw.sleutel).await?;
+    let gemeente = gemeente_op_code(actie, "gemeente", &nieuw.gemeente).await?;
+    voeg_toe(actie, &fusie, &gemeente, nieuw.rol, periode, "gemeente").await
 }
 
 /// Ends the running deelname of a municipality in a fusie on `einddatum` (its last day).
@@ -459,4 +470,75 @@ pub(crate) async fn gemeente_op_code(
         .one(actie.txn())
         .await?
         .ok_or_else(|| AppError::not_found(veld, format!("there is no municipality with code {code}")))
+}
+
+/// Deletes an ambtelijke fusie with its deelnames and evaluations, to correct a mistake. History
+/// of real fusies is kept by ending them instead; this is for records that should never have
+/// existed, and the caller's role is checked by the API (admin only).
+///
+/// # Errors
+/// `NOT_FOUND` for an unknown fusie.
+pub async fn verwijder_ambtelijke_fusie(db: &DatabaseConnection, door: &str, sleutel: &str) -> Result<(), AppError> {
+    let mut actie = Schrijfactie::begin(db, door).await?;
+    let fusie = fusie_op_sleutel(&actie, sleutel).await?;
+    let deelnames =
+        deelname::Entity::find().filter(deelname::Column::AmbtelijkeFusieId.eq(fusie.id)).all(actie.txn()).await?;
+    for d in deelnames {
+        let gemeente = gemeente::Entity::find_by_id(d.gemeente_id).one(actie.txn()).await?;
+        let code = gemeente.map(|g| g.code).unwrap_or_default();
+        let id = NodeId::Deelname { fusie: fusie.sleutel.clone(), gemeente: code, begindatum: d.begindatum };
+        deelname::Entity::delete_by_id(d.id).exec(actie.txn()).await?;
+        actie.leg_vast(WijzigingSoort::Verwijderd, "Deelname", id.encode()).await?;
+    }
+    ambtelijke_fusie::Entity::delete_by_id(fusie.id).exec(actie.txn()).await?;
+    actie
+        .leg_vast(WijzigingSoort::Verwijderd, "AmbtelijkeFusie", NodeId::AmbtelijkeFusie(fusie.sleutel).encode())
+        .await?;
+    actie.commit().await?;
+    Ok(())
+}
+
+/// Deletes one deelname, to correct a mistake (admin only, checked by the API).
+///
+/// # Errors
+/// `NOT_FOUND` when there is no such deelname; `CONFLICT` when it is the only host of a
+/// centrumconstructie or one of the last two deelnemers of a fusieorganisatie.
+pub async fn verwijder_deelname(
+    db: &DatabaseConnection,
+    door: &str,
+    sleutel: &str,
+    gemeente_code: &str,
+    begindatum: NaiveDate,
+) -> Result<(), AppError> {
+    let mut actie = Schrijfactie::begin(db, door).await?;
+    let fusie = fusie_op_sleutel(&actie, sleutel).await?;
+    let gemeente = gemeente_op_code(&actie, "gemeente", gemeente_code).await?;
+    let alle =
+        deelname::Entity::find().filter(deelname::Column::AmbtelijkeFusieId.eq(fusie.id)).all(actie.txn()).await?;
+    let doel =
+        alle.iter().find(|d| d.gemeente_id == gemeente.id && d.begindatum == Some(begindatum)).cloned().ok_or_else(
+            || {
+                AppError::not_found(
+                    "begindatum",
+                    format!("{} has no deelname in '{sleutel}' from {begindatum}", gemeente.code),
+                )
+            },
+        )?;
+    let zelfde_rol = alle.iter().filter(|d| d.rol == doel.rol && d.id != doel.id).count();
+    let te_weinig = match doel.rol {
+        Rol::Centrumgemeente => zelfde_rol == 0,
+        Rol::Deelnemer => zelfde_rol < 2,
+        Rol::Afnemer => zelfde_rol == 0,
+    };
+    if te_weinig {
+        return Err(AppError::conflict(
+            "gemeente",
+            format!("'{sleutel}' would be left without the members its form needs; delete the whole fusie instead"),
+        ));
+    }
+    deelname::Entity::delete_by_id(doel.id).exec(actie.txn()).await?;
+    let id = NodeId::Deelname { fusie: fusie.sleutel, gemeente: gemeente.code, begindatum: doel.begindatum };
+    actie.leg_vast(WijzigingSoort::Verwijderd, "Deelname", id.encode()).await?;
+    actie.commit().await?;
+    Ok(())
 }

@@ -3,7 +3,7 @@
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 
 use crate::auth::require;
-use crate::domain::{Eindreden, Rechtsvorm, Reikwijdte, Rol, TokenRol};
+use crate::domain::{Eindreden, NodeId, Rechtsvorm, Reikwijdte, Rol, TokenRol};
 use crate::error::AppError;
 use crate::graphql::context::db;
 use crate::graphql::scalars::Date;
@@ -107,6 +107,31 @@ pub struct AmbtelijkeFusiePayload {
     pub deelnames: Vec<Deelname>,
 }
 
+/// An ambtelijke fusie to delete (admin only; for records that should never have existed).
+#[derive(InputObject)]
+pub struct VerwijderAmbtelijkeFusieInput {
+    /// Key of the ambtelijke fusie.
+    pub sleutel: String,
+}
+
+/// A deelname to delete (admin only; for records that should never have existed).
+#[derive(InputObject)]
+pub struct VerwijderDeelnameInput {
+    /// Key of the ambtelijke fusie.
+    pub sleutel: String,
+    /// CBS code of the municipality.
+    pub gemeente: String,
+    /// First day of the deelname to delete.
+    pub begindatum: Date,
+}
+
+/// The result of a deletion.
+#[derive(SimpleObject)]
+pub struct VerwijderPayload {
+    /// The global ID of the deleted record.
+    pub verwijderd: async_graphql::ID,
+}
+
 /// The result of a change to one deelname.
 #[derive(SimpleObject)]
 pub struct DeelnamePayload {
@@ -204,6 +229,31 @@ impl FusieMutation {
         )
         .await?;
         Ok(DeelnamePayload { deelname: Deelname(deelname) })
+    }
+
+    /// Deletes an ambtelijke fusie with its deelnames and evaluations, to correct a mistake
+    /// (admin only). Real fusies are ended, not deleted.
+    async fn verwijder_ambtelijke_fusie(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which fusie to delete.")] input: VerwijderAmbtelijkeFusieInput,
+    ) -> Result<VerwijderPayload, AppError> {
+        let caller = require(ctx, TokenRol::Admin)?;
+        fusie::verwijder_ambtelijke_fusie(db(ctx)?, &caller.naam, &input.sleutel).await?;
+        Ok(VerwijderPayload { verwijderd: async_graphql::ID(NodeId::AmbtelijkeFusie(input.sleutel).encode()) })
+    }
+
+    /// Deletes a deelname, to correct a mistake (admin only). Real departures are ended, not deleted.
+    async fn verwijder_deelname(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which deelname to delete.")] input: VerwijderDeelnameInput,
+    ) -> Result<VerwijderPayload, AppError> {
+        let caller = require(ctx, TokenRol::Admin)?;
+        fusie::verwijder_deelname(db(ctx)?, &caller.naam, &input.sleutel, &input.gemeente, input.begindatum.0).await?;
+        let id =
+            NodeId::Deelname { fusie: input.sleutel, gemeente: input.gemeente, begindatum: Some(input.begindatum.0) };
+        Ok(VerwijderPayload { verwijderd: async_graphql::ID(id.encode()) })
     }
 
     /// Ends an ambtelijke fusie and all its running deelnames.

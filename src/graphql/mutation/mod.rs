@@ -3,12 +3,14 @@
 //! input, and hand over to `crate::service`. Each aggregate has its own file; the root merges them.
 
 mod fusie;
+mod gemeente;
 
 use async_graphql::MergedObject;
 
 pub use fusie::FusieMutation;
+pub use gemeente::GemeenteMutation;
 
 /// Changes to the registry. Every mutation needs `Authorization: Bearer <token>` of an editor or
 /// admin, runs in one transaction, and records one wijziging per changed record.
 #[derive(MergedObject, Default)]
-pub struct Mutation(FusieMutation);
+pub struct Mutation(FusieMutation, GemeenteMutation);
