@@ -293,3 +293,29 @@ async fn many_parallel_conflicting_requests_yield_exactly_one_success() {
     assert_eq!(refused, ["CONFLICT"; 9], "the others are told why");
     assert_eq!(counts(&conn).await, (before.0 + 1, before.1 + 1), "one deelname and one wijziging were written");
 }
+
+#[tokio::test]
+async fn attributes_change_with_versions() {
+    let conn = common::seeded_database().await;
+    let schema = build_schema(conn.clone());
+    let wijzig = r#"mutation($input: WijzigAmbtelijkeFusieInput!) { wijzigAmbtelijkeFusie(input: $input) { ambtelijkeFusie { naam afkorting versie } } }"#;
+    let changed = write(
+        &schema,
+        wijzig,
+        json!({ "input": { "sleutel": "bar", "naam": "BAR-organisatie (werkorganisatie)", "versie": 1 } }),
+    )
+    .await;
+    assert!(changed.get("errors").is_none(), "{changed:#}");
+    assert_eq!(changed["data"]["wijzigAmbtelijkeFusie"]["ambtelijkeFusie"]["versie"], 2);
+    assert_eq!(
+        changed["data"]["wijzigAmbtelijkeFusie"]["ambtelijkeFusie"]["afkorting"], "BAR",
+        "untouched fields stay"
+    );
+    let stale =
+        write(&schema, wijzig, json!({ "input": { "sleutel": "bar", "naam": "Iets anders", "versie": 1 } })).await;
+    assert_eq!((code(&stale), field(&stale)), ("CONFLICT", "versie"), "someone else's edit is not overwritten");
+    let empty = write(&schema, wijzig, json!({ "input": { "sleutel": "bar", "naam": " " } })).await;
+    assert_eq!((code(&empty), field(&empty)), ("BAD_USER_INPUT", "naam"));
+    let read = common::data(&schema, r#"{ ambtelijkeFusie(sleutel: "bar") { naam versie } }"#, json!({})).await;
+    assert_eq!(read["ambtelijkeFusie"], json!({ "naam": "BAR-organisatie (werkorganisatie)", "versie": 2 }));
+}

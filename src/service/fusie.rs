@@ -542,3 +542,59 @@ pub async fn verwijder_deelname(
     actie.commit().await?;
     Ok(())
 }
+
+/// Changes to an ambtelijke fusie's descriptive attributes; `None` leaves a value as it is.
+/// Scope and dates are not changed here: they carry rules (4 and 3) that the dedicated
+/// mutations check.
+#[derive(Debug, Clone, Default)]
+pub struct FusieWijziging {
+    pub sleutel: String,
+    pub naam: Option<String>,
+    pub afkorting: Option<String>,
+    pub rechtsvorm: Option<Rechtsvorm>,
+    pub rechtsvorm_omschrijving: Option<String>,
+    pub opmerking: Option<String>,
+    pub versie: Option<i32>,
+}
+
+/// Changes the name, abbreviation, legal form or note of an ambtelijke fusie.
+///
+/// # Errors
+/// `NOT_FOUND` for an unknown fusie, `CONFLICT` for a stale version, `BAD_USER_INPUT` for an
+/// empty name.
+pub async fn wijzig_ambtelijke_fusie(
+    db: &DatabaseConnection,
+    door: &str,
+    wijziging: FusieWijziging,
+) -> Result<ambtelijke_fusie::Model, AppError> {
+    let mut actie = Schrijfactie::begin(db, door).await?;
+    let fusie = fusie_op_sleutel(&actie, &wijziging.sleutel).await?;
+    check_versie(fusie.versie, wijziging.versie)?;
+    let versie = fusie.versie + 1;
+    let mut model: ambtelijke_fusie::ActiveModel = fusie.into();
+    if let Some(naam) = wijziging.naam {
+        if naam.trim().is_empty() {
+            return Err(AppError::bad_input("naam", "naam must not be empty"));
+        }
+        model.naam = Set(naam.trim().to_owned());
+    }
+    if let Some(afkorting) = wijziging.afkorting {
+        model.afkorting = Set(Some(afkorting.trim().to_owned()).filter(|a| !a.is_empty()));
+    }
+    if let Some(rechtsvorm) = wijziging.rechtsvorm {
+        model.rechtsvorm = Set(rechtsvorm);
+    }
+    if let Some(omschrijving) = wijziging.rechtsvorm_omschrijving {
+        model.rechtsvorm_omschrijving = Set(Some(omschrijving));
+    }
+    if let Some(opmerking) = wijziging.opmerking {
+        model.opmerking = Set(Some(opmerking));
+    }
+    model.versie = Set(versie);
+    let fusie = model.update(actie.txn()).await?;
+    actie
+        .leg_vast(WijzigingSoort::Gewijzigd, "AmbtelijkeFusie", NodeId::AmbtelijkeFusie(fusie.sleutel.clone()).encode())
+        .await?;
+    actie.commit().await?;
+    Ok(fusie)
+}

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::graphql::context::db;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::{AmbtelijkeFusie, Deelname};
-use crate::service::fusie::{self, NieuweDeelname, NieuweFusie};
+use crate::service::fusie::{self, FusieWijziging, NieuweDeelname, NieuweFusie};
 
 /// A new fusieorganisatie with its deelnemers.
 #[derive(InputObject)]
@@ -123,6 +123,32 @@ pub struct VerwijderDeelnameInput {
     pub gemeente: String,
     /// First day of the deelname to delete.
     pub begindatum: Date,
+}
+
+/// Changes to an ambtelijke fusie's descriptive attributes; omitted fields stay as they are.
+#[derive(InputObject)]
+pub struct WijzigAmbtelijkeFusieInput {
+    /// Key of the ambtelijke fusie.
+    pub sleutel: String,
+    /// New name.
+    pub naam: Option<String>,
+    /// New abbreviation; an empty string removes it.
+    pub afkorting: Option<String>,
+    /// Corrected legal form.
+    pub rechtsvorm: Option<Rechtsvorm>,
+    /// The legal form in the words of the sources.
+    pub rechtsvorm_omschrijving: Option<String>,
+    /// Note on the record.
+    pub opmerking: Option<String>,
+    /// The fusie's `versie` as read; refused with CONFLICT when it changed since.
+    pub versie: Option<i32>,
+}
+
+/// The result of a change to an ambtelijke fusie's attributes.
+#[derive(SimpleObject)]
+pub struct WijzigAmbtelijkeFusiePayload {
+    /// The ambtelijke fusie as stored.
+    pub ambtelijke_fusie: AmbtelijkeFusie,
 }
 
 /// The result of a deletion.
@@ -254,6 +280,26 @@ impl FusieMutation {
         let id =
             NodeId::Deelname { fusie: input.sleutel, gemeente: input.gemeente, begindatum: Some(input.begindatum.0) };
         Ok(VerwijderPayload { verwijderd: async_graphql::ID(id.encode()) })
+    }
+
+    /// Changes the name, abbreviation, legal form or note of an ambtelijke fusie.
+    async fn wijzig_ambtelijke_fusie(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The changes.")] input: WijzigAmbtelijkeFusieInput,
+    ) -> Result<WijzigAmbtelijkeFusiePayload, AppError> {
+        let caller = require(ctx, TokenRol::Editor)?;
+        let wijziging = FusieWijziging {
+            sleutel: input.sleutel,
+            naam: input.naam,
+            afkorting: input.afkorting,
+            rechtsvorm: input.rechtsvorm,
+            rechtsvorm_omschrijving: input.rechtsvorm_omschrijving,
+            opmerking: input.opmerking,
+            versie: input.versie,
+        };
+        let fusie = fusie::wijzig_ambtelijke_fusie(db(ctx)?, &caller.naam, wijziging).await?;
+        Ok(WijzigAmbtelijkeFusiePayload { ambtelijke_fusie: AmbtelijkeFusie::from(fusie) })
     }
 
     /// Ends an ambtelijke fusie and all its running deelnames.
