@@ -319,3 +319,30 @@ async fn attributes_change_with_versions() {
     let read = common::data(&schema, r#"{ ambtelijkeFusie(sleutel: "bar") { naam versie } }"#, json!({})).await;
     assert_eq!(read["ambtelijkeFusie"], json!({ "naam": "BAR-organisatie (werkorganisatie)", "versie": 2 }));
 }
+
+#[tokio::test]
+async fn the_change_log_can_be_read_after_a_known_change() {
+    let schema = build_schema(common::seeded_database().await);
+    write(&schema, REGISTREER_FUSIEORGANISATIE, nieuwe_fusie("kust", "2024-01-01")).await;
+    let query = r#"query($na: Int, $first: Int) { wijzigingen(na: $na, first: $first) {
+        totalCount pageInfo { hasNextPage endCursor }
+        edges { cursor node { volgnummer soort entiteit entiteitId door tijdstip node { id } } } } }"#;
+    let all = common::data(&schema, query, json!({})).await;
+    let edges = all["wijzigingen"]["edges"].as_array().unwrap();
+    let numbers: Vec<i64> = edges.iter().map(|e| e["node"]["volgnummer"].as_i64().unwrap()).collect();
+    assert_eq!(numbers, [1, 2, 3]);
+    let first = &edges[0]["node"];
+    assert_eq!(first["soort"], "AANGEMAAKT");
+    assert_eq!(first["entiteitId"], "AmbtelijkeFusie:kust");
+    assert_eq!(first["node"]["id"], "AmbtelijkeFusie:kust", "node is the changed record");
+    assert_eq!(first["door"], "redactie-bzk");
+    assert!(first["tijdstip"].as_str().unwrap().ends_with('Z'));
+
+    let page = common::data(&schema, query, json!({ "na": 1, "first": 1 })).await;
+    assert_eq!(page["wijzigingen"]["totalCount"], 2);
+    assert_eq!(page["wijzigingen"]["edges"][0]["node"]["volgnummer"], 2);
+    assert_eq!(page["wijzigingen"]["pageInfo"]["hasNextPage"], true);
+    assert_eq!(page["wijzigingen"]["pageInfo"]["endCursor"], "2");
+    let none = common::data(&schema, query, json!({ "na": 3 })).await;
+    assert_eq!(none["wijzigingen"]["totalCount"], 0);
+}

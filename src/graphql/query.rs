@@ -9,7 +9,7 @@ use super::loaders::{FusieSleutel, GemeenteCode};
 use super::scalars::Date;
 use super::types::{
     AmbtelijkeFusie, Centrumconstructie, Evaluatie, Fusieorganisatie, Gemeente, Herindeling, Node, Onderzoek,
-    Provincie, Statistiek,
+    Provincie, Statistiek, Wijziging,
 };
 use crate::domain::NodeId;
 use crate::domain::{CbsCode, HerindelingSoort, Rechtsvorm, Reikwijdte, Vorm};
@@ -26,6 +26,7 @@ connection_types!(CentrumconstructieConnection, CentrumconstructieEdge, Centrumc
 connection_types!(HerindelingConnection, HerindelingEdge, Herindeling, "herindelingen");
 connection_types!(OnderzoekConnection, OnderzoekEdge, Onderzoek, "studies");
 connection_types!(EvaluatieConnection, EvaluatieEdge, Evaluatie, "evaluation outcomes");
+connection_types!(WijzigingConnection, WijzigingEdge, Wijziging, "changes of the registry");
 
 /// Parses an optional CBS code argument named `field`.
 fn cbs_code(field: &str, code: Option<String>) -> Result<Option<String>, AppError> {
@@ -269,6 +270,35 @@ impl Query {
         let filter = EvaluatieFilter { onderzoek, ambtelijke_fusie };
         let slice = store::fusie::evaluaties(db(ctx)?, &filter, window).await?;
         Ok(EvaluatieConnection::from_page(slice.rows.into_iter().map(Evaluatie).collect(), window, slice.total))
+    }
+
+    /// The change log after a known change, oldest first: for clients that poll or catch up.
+    /// Pass the last `volgnummer` you have seen as `na`; the cursor of an edge is its volgnummer.
+    async fn wijzigingen(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only changes with a volgnummer above this one; 0 or absent for all.")] na: Option<i64>,
+        #[graphql(desc = "Page size: default 25, at most 100.")] first: Option<i32>,
+    ) -> Result<WijzigingConnection, AppError> {
+        let na = na.unwrap_or(0);
+        if na < 0 {
+            return Err(AppError::bad_input("na", "na must not be negative"));
+        }
+        let limit = window(first, None)?.limit;
+        let slice = store::wijziging::na(db(ctx)?, na, limit).await?;
+        let has_next_page = u64::try_from(slice.rows.len()).unwrap_or(u64::MAX) < slice.total;
+        let edges: Vec<WijzigingEdge> = slice
+            .rows
+            .into_iter()
+            .map(|row| WijzigingEdge { cursor: row.volgnummer.to_string(), node: Wijziging(row) })
+            .collect();
+        let page_info = super::connection::PageInfo {
+            has_next_page,
+            has_previous_page: na > 0,
+            start_cursor: edges.first().map(|e| e.cursor.clone()),
+            end_cursor: edges.last().map(|e| e.cursor.clone()),
+        };
+        Ok(WijzigingConnection { edges, page_info, total_count: slice.total })
     }
 
     /// The registry's counts on a reference date, beside the figures studies published for it.

@@ -31,3 +31,24 @@ impl From<NaiveDate> for Date {
         Date(date)
     }
 }
+
+/// A moment in time in RFC 3339 form with its UTC offset, e.g. `2026-11-28T04:35:45.123Z`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DateTime(pub chrono::DateTime<chrono::Utc>);
+
+/// A moment in time in RFC 3339 form with its UTC offset, e.g. `2026-11-28T04:35:45.123Z`.
+#[Scalar(name = "DateTime", specified_by_url = "https://datatracker.ietf.org/doc/html/rfc3339")]
+impl ScalarType for DateTime {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(text) => chrono::DateTime::parse_from_rfc3339(text)
+                .map(|t| DateTime(t.with_timezone(&chrono::Utc)))
+                .map_err(|_| InputValueError::custom(format!("'{text}' is not an RFC 3339 date-time"))),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+    }
+}

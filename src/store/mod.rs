@@ -7,6 +7,7 @@ pub mod gemeente;
 pub mod herindeling;
 pub mod onderzoek;
 pub mod statistiek;
+pub mod wijziging;
 
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, Condition};

@@ -8,6 +8,7 @@ mod herindeling;
 pub mod node;
 mod onderzoek;
 mod statistiek;
+mod wijziging;
 
 pub use bron::Bron;
 pub use fusie::{AmbtelijkeFusie, Centrumconstructie, Deelname, Fusieorganisatie};
@@ -16,6 +17,7 @@ pub use herindeling::Herindeling;
 pub use node::Node;
 pub use onderzoek::{Evaluatie, Kengetal, Onderzoek};
 pub use statistiek::Statistiek;
+pub use wijziging::Wijziging;
 
 /// The field names listed in an `onzekere_velden` column.
 pub(crate) fn onzekere_velden(stored: &str) -> Vec<String> {

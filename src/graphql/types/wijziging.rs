@@ -1,0 +1,54 @@
+//! Changes of the registry, as the change log records them.
+
+use async_graphql::{Context, ID, Object};
+
+use super::Node;
+use crate::domain::{NodeId, WijzigingSoort};
+use crate::entity::wijziging;
+use crate::error::AppError;
+use crate::graphql::scalars::DateTime;
+
+pub struct Wijziging(pub wijziging::Model);
+
+/// One committed change to the registry. Numbers (`volgnummer`) follow commit order without gaps,
+/// so a client that has seen number n has seen everything before it.
+#[Object]
+impl Wijziging {
+    /// Position in the change log: strictly increasing in commit order, without gaps.
+    async fn volgnummer(&self) -> i64 {
+        self.0.volgnummer
+    }
+
+    /// What the change did.
+    async fn soort(&self) -> WijzigingSoort {
+        self.0.soort
+    }
+
+    /// Type of the changed record, e.g. `AmbtelijkeFusie` or `Deelname`.
+    async fn entiteit(&self) -> &str {
+        &self.0.entiteit
+    }
+
+    /// Global ID of the changed record.
+    async fn entiteit_id(&self) -> ID {
+        ID(self.0.entiteit_id.clone())
+    }
+
+    /// When the change was committed.
+    async fn tijdstip(&self) -> DateTime {
+        DateTime(self.0.tijdstip)
+    }
+
+    /// Name of the API token that made the change.
+    async fn door(&self) -> &str {
+        &self.0.door
+    }
+
+    /// The changed record as it is now; null when it has been deleted since.
+    async fn node(&self, ctx: &Context<'_>) -> Result<Option<Node>, AppError> {
+        match NodeId::decode(&self.0.entiteit_id) {
+            Ok(id) => super::node::find(ctx, id).await,
+            Err(_) => Ok(None),
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! Reads of the change log.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::Slice;
+use crate::entity::wijziging;
+
+/// Up to `limit` changes with a number above `na`, in order, and how many there are in all
+/// after `na`.
+///
+/// # Errors
+/// The database error.
+pub async fn na(db: &impl ConnectionTrait, na: i64, limit: u64) -> Result<Slice<wijziging::Model>, DbErr> {
+    let select = wijziging::Entity::find().filter(wijziging::Column::Volgnummer.gt(na));
+    let total = select.clone().count(db).await?;
+    let rows = select.order_by_asc(wijziging::Column::Volgnummer).limit(limit).all(db).await?;
+    Ok(Slice { rows, total })
+}
