@@ -22,6 +22,8 @@ pub mod error;
 pub mod graphql;
 /// The embedded GraphQL IDE (GraphiQL) and its static assets.
 pub mod ide;
+/// Bulk import of a CSV or JSON file through the service layer, all rows or none.
+pub mod import;
 /// Write use-cases: one transaction each, rules checked, changes logged.
 pub mod service;
 /// Every database read, one file per aggregate.
