@@ -37,6 +37,17 @@ pub enum Command {
     Seed,
     /// Print the GraphQL schema (SDL) to standard output.
     Schema,
+    /// Import municipalities, herindelingen, ambtelijke fusies and deelnames from a CSV or JSON file.
+    ///
+    /// Every row is checked by the same rules as the API. The whole file is applied in one
+    /// transaction or, if any row is bad, nothing is written and every bad row is listed on
+    /// standard error as `line N, column C: reason` (exit code 1). Rows already in the registry
+    /// are left alone, so importing a file twice changes nothing. A name ending in `.json` is
+    /// read as JSON, anything else as CSV. The database is migrated first.
+    Import {
+        /// The file to import; the format is described in the README ("Bulk import").
+        file: std::path::PathBuf,
+    },
     /// Manage the API tokens that writes need (the database is migrated first).
     Token {
         /// What to do with tokens.

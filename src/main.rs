@@ -1,5 +1,6 @@
 //! Entry point: parse settings, start logging, run the chosen command.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use std::io::Write as _;
@@ -7,6 +8,7 @@ use std::io::Write as _;
 use clap::Parser;
 use fusieregister::config::{Cli, Command, LogFormat, TokenCommand};
 use fusieregister::error::AppError;
+use fusieregister::import::{self, ImportFout};
 use fusieregister::{app, auth, dataset, db, graphql};
 use sea_orm::DatabaseConnection;
 use tracing_subscriber::EnvFilter;
@@ -44,6 +46,10 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("{}", graphql::sdl());
             Ok(())
         }
+        Command::Import { file } => {
+            let conn = db::connect_and_migrate(&url).await.map_err(|e| e.detail())?;
+            import(&conn, &file).await
+        }
         Command::Token { action } => {
             let conn = db::connect_and_migrate(&url).await.map_err(|e| e.detail())?;
             token(&conn, action).await.map_err(|e| e.detail())
@@ -71,6 +77,40 @@ async fn token(conn: &DatabaseConnection, action: TokenCommand) -> Result<(), Ap
         }
     }
     Ok(())
+}
+
+/// The `import` command: a progress bar while it runs, then the counts, or every bad row, on
+/// standard error.
+async fn import(conn: &DatabaseConnection, file: &Path) -> Result<(), String> {
+    let voortgang = import::voortgangsbalk();
+    match import::importeer_bestand(conn, file, &voortgang).await {
+        Ok(telling) => {
+            let message = format!(
+                "imported {}: {} rows applied, {} unchanged\n",
+                file.display(),
+                telling.toegepast,
+                telling.ongewijzigd
+            );
+            stderr(&message).map_err(|e| e.detail())
+        }
+        Err(ImportFout::Rijen(fouten)) => {
+            let lijst: String = fouten.iter().map(|f| format!("{f}\n")).collect();
+            stderr(&lijst).map_err(|e| e.detail())?;
+            let rijen = fouten.iter().map(|f| f.regel).collect::<std::collections::BTreeSet<_>>().len();
+            let woord = if rijen == 1 { "row" } else { "rows" };
+            Err(format!("nothing was imported from {}: {rijen} bad {woord}, listed above", file.display()))
+        }
+        Err(ImportFout::Bestand(message)) => Err(message),
+        Err(ImportFout::App(err)) => Err(err.detail()),
+    }
+}
+
+/// Writes to standard error, for a command's own output that is not a log line.
+fn stderr(text: &str) -> Result<(), AppError> {
+    let mut out = std::io::stderr().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| AppError::Internal(format!("cannot write to standard error: {e}")))
 }
 
 /// Writes to standard output; a closed pipe is an error, not a panic as with `print!`.
