@@ -377,3 +377,23 @@ async fn a_herindeling_without_sleutel_is_recognised_on_a_second_import() {
     assert_eq!(run(&conn, bestand()).await.unwrap(), Telling { toegepast: 0, ongewijzigd: 1 });
     assert_eq!(gemeente(&conn, "GM0575").await.unwrap().einddatum, Some(dag("2026-12-31")));
 }
+
+#[test]
+fn a_byte_order_mark_and_windows_line_ends_are_read() {
+    let dir = std::env::temp_dir().join(format!("fusieregister-import-{}-bom", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in [
+        ("bom.csv", "\u{feff}soort,code,naam,provincie\r\ngemeente,GM1999,Kust,PV28\r\n"),
+        (
+            "bom.json",
+            "\u{feff}[{\"soort\": \"gemeente\", \"code\": \"GM1999\", \"naam\": \"Kust\", \"provincie\": \"PV28\"}]",
+        ),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let bestand = Bestand::lees(&path).unwrap();
+        assert!(bestand.fouten.is_empty(), "{name}: {:?}", bestand.fouten);
+        assert_eq!(bestand.rijen.len(), 1, "{name}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -113,8 +113,10 @@ impl Bestand {
     pub fn lees(pad: &Path) -> Result<Self, ImportFout> {
         let tekst = std::fs::read_to_string(pad)
             .map_err(|e| ImportFout::Bestand(format!("cannot read {}: {e}", pad.display())))?;
+        // Spreadsheet programs often start a UTF-8 file with a byte order mark.
+        let tekst = tekst.strip_prefix('\u{feff}').unwrap_or(&tekst);
         let is_json = pad.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        Ok(if is_json { Self::json(&tekst) } else { Self::csv(tekst.trim_start_matches('\u{feff}')) })
+        Ok(if is_json { Self::json(tekst) } else { Self::csv(tekst) })
     }
 }
 
