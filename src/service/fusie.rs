@@ -158,8 +158,10 @@ async fn registreer(
 
     let mut deelnames = Vec::new();
     for (code, rol) in leden {
-        let gemeente = gemeente_op_code(actie, leden_veld, code).await?;
-        deelnames.push(voeg_toe(actie, &fusie, &gemeente, *rol, periode, leden_veld).await?);
+        // Errors about the host name its own input field.
+        let veld = if *rol == Rol::Centrumgemeente { "centrumgemeente" } else { leden_veld };
+        let gemeente = gemeente_op_code(actie, veld, code).await?;
+        deelnames.push(voeg_toe(actie, &fusie, &gemeente, *rol, periode, veld).await?);
     }
     Ok((fusie, deelnames))
 }
