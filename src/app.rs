@@ -158,6 +158,7 @@ pub async fn prepare_database(url: &str) -> Result<DatabaseConnection, AppError>
 /// When the database cannot be prepared or the address cannot be bound.
 pub async fn serve(url: &str, listen: SocketAddr) -> Result<(), AppError> {
     let conn = prepare_database(url).await?;
+    crate::events::listen(&conn);
     let listener =
         TcpListener::bind(listen).await.map_err(|e| AppError::Internal(format!("cannot listen on {listen}: {e}")))?;
     tracing::info!("serving the API and the IDE on http://{listen}/graphql");

@@ -9,13 +9,14 @@ pub mod loaders;
 pub mod mutation;
 pub mod query;
 pub mod scalars;
+pub mod subscription;
 pub mod types;
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 use sea_orm::DatabaseConnection;
 
 /// The registry's schema type.
-pub type RegistrySchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+pub type RegistrySchema = Schema<query::Query, mutation::Mutation, subscription::Subscription>;
 
 /// Deepest nesting a query may have; deep enough for gemeente → fusies → deelnames → gemeente → …
 pub const MAX_DEPTH: usize = 12;
@@ -24,7 +25,7 @@ pub const MAX_COMPLEXITY: usize = 2_000;
 
 /// Builds the schema on `db`: every request gets fresh DataLoaders and coded errors.
 pub fn build_schema(db: DatabaseConnection) -> RegistrySchema {
-    Schema::build(query::Query, mutation::Mutation::default(), EmptySubscription)
+    Schema::build(query::Query, mutation::Mutation::default(), subscription::Subscription)
         .data(db.clone())
         .extension(context::FreshLoaders::new(db))
         .extension(error_codes::ErrorCodes)
@@ -36,7 +37,7 @@ pub fn build_schema(db: DatabaseConnection) -> RegistrySchema {
 
 /// The schema's shape without a database behind it: enough for the SDL and introspection.
 pub fn bare_schema() -> RegistrySchema {
-    Schema::build(query::Query, mutation::Mutation::default(), EmptySubscription).finish()
+    Schema::build(query::Query, mutation::Mutation::default(), subscription::Subscription).finish()
 }
 
 /// The schema in SDL, as committed in `schema.graphql`. Needs no database.

@@ -128,7 +128,13 @@ impl Schrijfactie {
             .filter(register_teller::Column::Id.eq(TELLER))
             .exec(&self.txn)
             .await?;
+        if !self.gelogd.is_empty() {
+            crate::events::notify_in(&self.txn).await?;
+        }
         self.txn.commit().await?;
+        if !self.gelogd.is_empty() {
+            crate::events::notify_local();
+        }
         Ok(self.gelogd)
     }
 }

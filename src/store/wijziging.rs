@@ -16,3 +16,12 @@ pub async fn na(db: &impl ConnectionTrait, na: i64, limit: u64) -> Result<Slice<
     let rows = select.order_by_asc(wijziging::Column::Volgnummer).limit(limit).all(db).await?;
     Ok(Slice { rows, total })
 }
+
+/// The number of the last committed change; 0 on an empty log.
+///
+/// # Errors
+/// The database error.
+pub async fn laatste(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    let last = wijziging::Entity::find().order_by_desc(wijziging::Column::Volgnummer).one(db).await?;
+    Ok(last.map_or(0, |w| w.volgnummer))
+}
