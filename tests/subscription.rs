@@ -123,3 +123,51 @@ async fn legacy_graphql_ws_resumes_without_gap_or_duplicate() {
     numbers.push(message["payload"]["data"]["wijzigingen"]["volgnummer"].as_i64().unwrap());
     assert_eq!(numbers, [2, 3, 4], "every change after vanaf exactly once, replay then live");
 }
+
+/// Two instances on one PostgreSQL database: the subscriber is on this process's server, the
+/// change is made through a second server process. Only the database connects them (NOTIFY
+/// wakes the subscriber; the log carries the change). SQLite has one process per file: skipped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_through_another_instance_reaches_subscribers_here() {
+    let Some((conn, url)) = common::seeded_postgres_with_url().await else {
+        eprintln!("skipped: needs TEST_DATABASE_URL (PostgreSQL)");
+        return;
+    };
+    let (_, token) = fusieregister::auth::store::create(&conn, "redactie", TokenRol::Editor).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let here = listener.local_addr().unwrap();
+    fusieregister::events::listen(&conn);
+    let app = router(AppState::new(conn));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    // The other instance: the real binary, on the same database.
+    let there = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap()
+    };
+    let mut other = tokio::process::Command::new(env!("CARGO_BIN_EXE_fusieregister"))
+        .args(["serve", "--database-url", &url, "--listen", &there.to_string()])
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let ready = async {
+        while tokio::net::TcpStream::connect(there).await.is_err() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    tokio::time::timeout(HANG_GUARD, ready).await.expect("the second instance starts");
+
+    let mut socket = connect(here, "graphql-transport-ws").await;
+    let subscribe =
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": FEED, "variables": { "vanaf": 0 } } });
+    socket.send(Message::text(subscribe.to_string())).await.unwrap();
+    let response = post(there, &token, REGISTREER).await;
+    assert!(response.get("errors").is_none(), "{response:#}");
+    let mut numbers = Vec::new();
+    for _ in 0..3 {
+        let message = receive(&mut socket).await;
+        numbers.push(message["payload"]["data"]["wijzigingen"]["volgnummer"].as_i64().unwrap());
+    }
+    assert_eq!(numbers, [1, 2, 3]);
+    other.kill().await.ok();
+}

@@ -56,14 +56,28 @@ async fn seed(conn: DatabaseConnection) -> DatabaseConnection {
 
 /// A new schema in the PostgreSQL database of `url`, and a pool whose connections use it.
 async fn postgres_schema(url: &str) -> DatabaseConnection {
+    fusieregister::db::connect(&scoped_postgres_url(url).await).await.expect("scoped pool opens")
+}
+
+/// A URL for a new, empty schema in the PostgreSQL database of `url`.
+async fn scoped_postgres_url(url: &str) -> String {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let name = format!("t{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
     let admin = Database::connect(url).await.expect("TEST_DATABASE_URL is reachable");
     admin.execute_unprepared(&format!("CREATE SCHEMA {name}")).await.expect("schema is created");
     admin.close().await.ok();
     let separator = if url.contains('?') { '&' } else { '?' };
-    let scoped = format!("{url}{separator}options=-c%20search_path%3D{name}");
-    fusieregister::db::connect(&scoped).await.expect("scoped pool opens")
+    format!("{url}{separator}options=-c%20search_path%3D{name}")
+}
+
+/// On PostgreSQL: a seeded database in a fresh schema, with the URL that reaches that schema
+/// (for a second server process on the same data). `None` on SQLite.
+pub async fn seeded_postgres_with_url() -> Option<(DatabaseConnection, String)> {
+    let url = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
+    let scoped = scoped_postgres_url(&url).await;
+    let conn = fusieregister::db::connect(&scoped).await.expect("scoped pool opens");
+    Migrator::up(&conn, None).await.expect("migrations apply");
+    Some((seed(conn).await, scoped))
 }
 
 /// Whether the tests run on PostgreSQL.
