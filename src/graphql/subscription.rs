@@ -31,7 +31,7 @@ struct Filter {
 impl Filter {
     fn past(&self, w: &wijziging::Model) -> bool {
         let id = w.entiteit_id.as_str();
-        self.entiteiten.as_ref().is_none_or(|e| e.iter().any(|e| *e == w.entiteit))
+        self.entiteiten.as_ref().is_none_or(|e| e.contains(&w.entiteit))
             && self
                 .sleutel
                 .as_ref()
