@@ -2,9 +2,11 @@
 //! rules against the current state, writes, records one `wijziging` per changed record, and
 //! commits; any failure rolls everything back.
 
+pub mod bron;
 pub mod fusie;
 pub mod gemeente;
 pub mod herindeling;
+pub mod onderzoek;
 mod schrijfactie;
 
 pub use schrijfactie::Schrijfactie;

@@ -4,13 +4,15 @@
 
 mod fusie;
 mod gemeente;
+mod onderzoek;
 
 use async_graphql::MergedObject;
 
 pub use fusie::FusieMutation;
 pub use gemeente::GemeenteMutation;
+pub use onderzoek::OnderzoekMutation;
 
 /// Changes to the registry. Every mutation needs `Authorization: Bearer <token>` of an editor or
 /// admin, runs in one transaction, and records one wijziging per changed record.
 #[derive(MergedObject, Default)]
-pub struct Mutation(FusieMutation, GemeenteMutation);
+pub struct Mutation(FusieMutation, GemeenteMutation, OnderzoekMutation);

@@ -1,0 +1,298 @@
+//! Mutations of studies, evaluation outcomes and the sources cited for records.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+
+use crate::auth::require;
+use crate::domain::{Doel, KengetalSoort, Motief, NodeId, Realisatie, Risico, Tevredenheid, TokenRol};
+use crate::error::AppError;
+use crate::graphql::context::db;
+use crate::graphql::scalars::Date;
+use crate::graphql::types::{Bron, Evaluatie, Onderzoek};
+use crate::service::bron::{self as bron_service, NieuweBronvermelding};
+use crate::service::onderzoek::{
+    self as onderzoek_service, NieuwDoel, NieuwKengetal, NieuwMotief, NieuwOnderzoek, NieuwRisico, NieuweEvaluatie,
+};
+
+/// A source cited for a record: an existing source by its sleutel, or a new source, described by
+/// the other fields, that is created with that sleutel.
+#[derive(InputObject)]
+pub struct BronvermeldingInput {
+    /// Sleutel of the source (lower-case letters, digits and dashes). When no source has it yet,
+    /// a new source is created and `titel` is required.
+    pub bron: String,
+    /// Title of a new source. For an existing source, leave it out (or give the stored title).
+    pub titel: Option<String>,
+    /// Address (http or https) of a new source.
+    pub url: Option<String>,
+    /// Publisher or author of a new source.
+    pub uitgever: Option<String>,
+    /// Publication date of a new source.
+    pub datum: Option<Date>,
+    /// What the source supports for the citing record, or what it leaves unverified.
+    pub toelichting: Option<String>,
+}
+
+impl From<BronvermeldingInput> for NieuweBronvermelding {
+    fn from(input: BronvermeldingInput) -> Self {
+        Self {
+            bron: input.bron,
+            titel: input.titel,
+            url: input.url,
+            uitgever: input.uitgever,
+            datum: input.datum.map(|d| d.0),
+            toelichting: input.toelichting,
+        }
+    }
+}
+
+/// A figure a study published.
+#[derive(InputObject)]
+pub struct KengetalInput {
+    /// Key of the figure within the study, unique within it (lower-case letters, digits, dashes).
+    pub sleutel: String,
+    /// What kind of figure it is.
+    pub soort: KengetalSoort,
+    /// The date the figure is about.
+    pub peildatum: Option<Date>,
+    /// The published value (a finite number).
+    pub waarde: f64,
+    /// Unit of the value, where it is not a plain count.
+    pub eenheid: Option<String>,
+    /// What is counted or measured; must not be empty.
+    pub omschrijving: String,
+    /// Note, e.g. on uncertainty about what the figure includes.
+    pub opmerking: Option<String>,
+}
+
+/// A new study with the figures it published.
+#[derive(InputObject)]
+pub struct RegistreerOnderzoekInput {
+    /// Stable key: lower-case letters, digits and dashes, e.g. `samen-sterker-2016`.
+    pub sleutel: String,
+    /// Title of the study; must not be empty.
+    pub titel: String,
+    /// Who performed it; must not be empty.
+    pub uitvoerder: String,
+    /// Who commissioned it.
+    pub opdrachtgever: Option<String>,
+    /// Publication date.
+    pub publicatiedatum: Option<Date>,
+    /// Where the study can be read (http or https).
+    pub url: Option<String>,
+    /// Parliamentary reference (Kamerstuk).
+    pub kamerstuk: Option<String>,
+    /// Note on the study.
+    pub opmerking: Option<String>,
+    /// Figures the study published, each with its own key.
+    #[graphql(default)]
+    pub kengetallen: Vec<KengetalInput>,
+    /// Sources backing the study.
+    pub bronnen: Option<Vec<BronvermeldingInput>>,
+}
+
+/// A motive recorded by an evaluation.
+#[derive(InputObject)]
+pub struct EvaluatieMotiefInput {
+    /// The motive.
+    pub motief: Motief,
+    /// Explanation, in particular for ANDERS.
+    pub toelichting: Option<String>,
+}
+
+/// A goal recorded by an evaluation, with how far it was reached.
+#[derive(InputObject)]
+pub struct EvaluatieDoelInput {
+    /// The goal.
+    pub doel: Doel,
+    /// How far it was reached.
+    pub realisatie: Realisatie,
+    /// Target value, for a quantified goal.
+    pub streefwaarde: Option<f64>,
+    /// Value reached, for a quantified goal.
+    pub gerealiseerde_waarde: Option<f64>,
+    /// Unit of the values, e.g. EUR.
+    pub eenheid: Option<String>,
+    /// Explanation.
+    pub toelichting: Option<String>,
+}
+
+/// A risk recorded by an evaluation.
+#[derive(InputObject)]
+pub struct EvaluatieRisicoInput {
+    /// The risk.
+    pub risico: Risico,
+    /// Whether the participants experienced it; leave out when the source does not say.
+    pub ervaren: Option<bool>,
+    /// Explanation.
+    pub toelichting: Option<String>,
+}
+
+/// A new evaluation outcome: from a study, about an ambtelijke fusie, or both.
+#[derive(InputObject)]
+pub struct LegEvaluatieVastInput {
+    /// Stable key: lower-case letters, digits and dashes.
+    pub sleutel: String,
+    /// Key of the study the outcome comes from. Give this, `ambtelijkeFusie`, or both.
+    pub onderzoek: Option<String>,
+    /// Key of the ambtelijke fusie evaluated; leave out when the outcome covers all fusies of the study.
+    pub ambtelijke_fusie: Option<String>,
+    /// Date the outcome was published; not before the study's publication date.
+    pub datum: Option<Date>,
+    /// Summary of the outcome; must not be empty.
+    pub samenvatting: String,
+    /// Satisfaction of the municipalities.
+    pub tevredenheid: Tevredenheid,
+    /// Whether the advantages outweigh the disadvantages; leave out when the source does not say.
+    pub voordelen_wegen_op: Option<bool>,
+    /// Motives, in the order the source gives them.
+    #[graphql(default)]
+    pub motieven: Vec<EvaluatieMotiefInput>,
+    /// Goals with their realisation, in the order the source gives them.
+    #[graphql(default)]
+    pub doelen: Vec<EvaluatieDoelInput>,
+    /// Risks named, in the order the source gives them.
+    #[graphql(default)]
+    pub risicos: Vec<EvaluatieRisicoInput>,
+    /// Note on the evaluation.
+    pub opmerking: Option<String>,
+    /// Sources backing the evaluation.
+    pub bronnen: Option<Vec<BronvermeldingInput>>,
+}
+
+/// A source to cite for an existing record.
+#[derive(InputObject)]
+pub struct VoegBronToeInput {
+    /// Global ID of the citing record: a Gemeente, AmbtelijkeFusie, Herindeling, Onderzoek or Evaluatie.
+    pub entiteit: ID,
+    /// The source: an existing one by its sleutel, or a new one.
+    pub bron: BronvermeldingInput,
+}
+
+/// The result of registering a study.
+#[derive(SimpleObject)]
+pub struct OnderzoekPayload {
+    /// The study as stored, with its figures and sources.
+    pub onderzoek: Onderzoek,
+}
+
+/// The result of recording an evaluation outcome.
+#[derive(SimpleObject)]
+pub struct EvaluatiePayload {
+    /// The evaluation as stored, with its motives, goals, risks and sources.
+    pub evaluatie: Evaluatie,
+}
+
+/// The result of citing a source.
+#[derive(SimpleObject)]
+pub struct BronnenPayload {
+    /// All sources the record cites after the change, in citation order.
+    pub bronnen: Vec<Bron>,
+}
+
+fn bronnen(input: Option<Vec<BronvermeldingInput>>) -> Vec<NieuweBronvermelding> {
+    input.unwrap_or_default().into_iter().map(NieuweBronvermelding::from).collect()
+}
+
+#[derive(Default)]
+pub struct OnderzoekMutation;
+
+/// Changes to studies, evaluation outcomes and sources.
+#[Object]
+impl OnderzoekMutation {
+    /// Registers a study with the figures it published and its sources.
+    async fn registreer_onderzoek(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new study.")] input: RegistreerOnderzoekInput,
+    ) -> Result<OnderzoekPayload, AppError> {
+        let caller = require(ctx, TokenRol::Editor)?;
+        let nieuw = NieuwOnderzoek {
+            sleutel: input.sleutel,
+            titel: input.titel,
+            uitvoerder: input.uitvoerder,
+            opdrachtgever: input.opdrachtgever,
+            publicatiedatum: input.publicatiedatum.map(|d| d.0),
+            url: input.url,
+            kamerstuk: input.kamerstuk,
+            opmerking: input.opmerking,
+            kengetallen: input
+                .kengetallen
+                .into_iter()
+                .map(|k| NieuwKengetal {
+                    sleutel: k.sleutel,
+                    soort: k.soort,
+                    peildatum: k.peildatum.map(|d| d.0),
+                    waarde: k.waarde,
+                    eenheid: k.eenheid,
+                    omschrijving: k.omschrijving,
+                    opmerking: k.opmerking,
+                })
+                .collect(),
+            bronnen: bronnen(input.bronnen),
+        };
+        let onderzoek = onderzoek_service::registreer_onderzoek(db(ctx)?, &caller.naam, nieuw).await?;
+        Ok(OnderzoekPayload { onderzoek: Onderzoek(onderzoek) })
+    }
+
+    /// Records the outcome of a study or report, for one ambtelijke fusie or for all a study covered.
+    async fn leg_evaluatie_vast(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new evaluation outcome.")] input: LegEvaluatieVastInput,
+    ) -> Result<EvaluatiePayload, AppError> {
+        let caller = require(ctx, TokenRol::Editor)?;
+        let nieuw = NieuweEvaluatie {
+            sleutel: input.sleutel,
+            onderzoek: input.onderzoek,
+            ambtelijke_fusie: input.ambtelijke_fusie,
+            datum: input.datum.map(|d| d.0),
+            samenvatting: input.samenvatting,
+            tevredenheid: input.tevredenheid,
+            voordelen_wegen_op: input.voordelen_wegen_op,
+            motieven: input
+                .motieven
+                .into_iter()
+                .map(|m| NieuwMotief { motief: m.motief, toelichting: m.toelichting })
+                .collect(),
+            doelen: input
+                .doelen
+                .into_iter()
+                .map(|d| NieuwDoel {
+                    doel: d.doel,
+                    realisatie: d.realisatie,
+                    streefwaarde: d.streefwaarde,
+                    gerealiseerde_waarde: d.gerealiseerde_waarde,
+                    eenheid: d.eenheid,
+                    toelichting: d.toelichting,
+                })
+                .collect(),
+            risicos: input
+                .risicos
+                .into_iter()
+                .map(|r| NieuwRisico { risico: r.risico, ervaren: r.ervaren, toelichting: r.toelichting })
+                .collect(),
+            opmerking: input.opmerking,
+            bronnen: bronnen(input.bronnen),
+        };
+        let evaluatie = onderzoek_service::leg_evaluatie_vast(db(ctx)?, &caller.naam, nieuw).await?;
+        Ok(EvaluatiePayload { evaluatie: Evaluatie(evaluatie) })
+    }
+
+    /// Cites a source for a record, creating the source when its sleutel is new.
+    async fn voeg_bron_toe(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record and the source it cites.")] input: VoegBronToeInput,
+    ) -> Result<BronnenPayload, AppError> {
+        let caller = require(ctx, TokenRol::Editor)?;
+        let entiteit = NodeId::decode(&input.entiteit)
+            .map_err(|_| AppError::bad_input("entiteit", format!("'{}' is not an ID of this API", input.entiteit.0)))?;
+        let bronnen = bron_service::voeg_bron_toe(db(ctx)?, &caller.naam, &entiteit, input.bron.into()).await?;
+        Ok(BronnenPayload {
+            bronnen: bronnen
+                .into_iter()
+                .map(|(bron, vermelding)| Bron { bron, vermelding: Some(vermelding) })
+                .collect(),
+        })
+    }
+}
