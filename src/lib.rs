@@ -14,12 +14,12 @@ pub mod dataset;
 pub mod db;
 /// Value types and rules of the domain.
 pub mod domain;
-/// The change feed: wake-ups for subscribers, in-process and through PostgreSQL NOTIFY.
-pub mod events;
 /// sea-orm entities: plain rows of the tables.
 pub mod entity;
 /// The single error type with its client-facing codes.
 pub mod error;
+/// The change feed: wake-ups for subscribers, in-process and through PostgreSQL NOTIFY.
+pub mod events;
 /// The GraphQL API: types wrapping entities, resolvers, DataLoaders, limits.
 pub mod graphql;
 /// The embedded GraphQL IDE (GraphiQL) and its static assets.
