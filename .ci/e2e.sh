@@ -9,7 +9,7 @@ cargo build --release --quiet
 workdir="$(mktemp -d)"
 port=$((20000 + RANDOM % 20000))
 DATABASE_URL="${E2E_DATABASE_URL:-sqlite://${workdir}/fusieregister.db?mode=rwc}" FUSIEREGISTER_LISTEN="127.0.0.1:${port}" \
-  ./target/release/fusieregister serve >"${workdir}/server.log" 2>&1 &
+  "${CARGO_TARGET_DIR:-target}/release/fusieregister" serve >"${workdir}/server.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$workdir"' EXIT
 
