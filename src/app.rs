@@ -1,10 +1,11 @@
 //! The application: shared state, the HTTP router, and the server loop with graceful shutdown.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql_axum::rejection::GraphQLRejection;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse, GraphQLSubscription};
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,8 +19,9 @@ use tower_http::trace::TraceLayer;
 
 use crate::entity::gemeente;
 use crate::error::AppError;
-use crate::graphql::{RegistrySchema, build_schema};
-use crate::{auth, dataset, db, ide};
+use crate::events::{self, Feed};
+use crate::graphql::{RegistrySchema, build_schema_with_feed};
+use crate::{auth, dataset, db, ide, ws};
 
 /// Everything a request handler needs, cloned cheaply into each.
 #[derive(Clone)]
@@ -28,13 +30,40 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// The GraphQL schema, built once.
     pub schema: RegistrySchema,
+    /// How the server behaves over time.
+    pub options: Options,
 }
+
+/// Timings of the server; the defaults suit production.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// How often the change feed re-reads the log without a wake-up (a safety net).
+    pub poll_interval: Duration,
+    /// How long a WebSocket may be quiet before the server sends a keep-alive.
+    pub keep_alive: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { poll_interval: events::POLL_INTERVAL, keep_alive: KEEP_ALIVE }
+    }
+}
+
+/// Quiet time after which a WebSocket gets a keep-alive: below the idle timeouts of common
+/// proxies and load balancers (often 60 seconds).
+pub const KEEP_ALIVE: Duration = Duration::from_secs(20);
 
 impl AppState {
     /// State over an open (migrated) database.
     pub fn new(db: DatabaseConnection) -> Self {
-        let schema = build_schema(db.clone());
-        Self { db, schema }
+        Self::with_options(db, Options::default())
+    }
+
+    /// State with other timings.
+    pub fn with_options(db: DatabaseConnection, options: Options) -> Self {
+        let feed = Arc::new(Feed::with_poll_interval(db.clone(), options.poll_interval));
+        let schema = build_schema_with_feed(db.clone(), feed);
+        Self { db, schema, options }
     }
 }
 
@@ -46,11 +75,10 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// The HTTP routes of the contract: `/graphql` (POST, GET, and the IDE for browsers),
 /// `/graphql/ws`, `/healthz`, `/readyz`, and `/` redirecting to the IDE.
 pub fn router(state: AppState) -> Router {
-    let subscriptions = GraphQLSubscription::new(state.schema.clone());
     Router::new()
         .route("/", get(|| async { Redirect::temporary("/graphql") }))
         .route("/graphql", get(graphql_get).post(graphql_post))
-        .route_service("/graphql/ws", subscriptions)
+        .route("/graphql/ws", get(ws::graphql_ws))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .merge(ide::routes())
@@ -158,7 +186,6 @@ pub async fn prepare_database(url: &str) -> Result<DatabaseConnection, AppError>
 /// When the database cannot be prepared or the address cannot be bound.
 pub async fn serve(url: &str, listen: SocketAddr) -> Result<(), AppError> {
     let conn = prepare_database(url).await?;
-    crate::events::listen(&conn);
     let listener =
         TcpListener::bind(listen).await.map_err(|e| AppError::Internal(format!("cannot listen on {listen}: {e}")))?;
     tracing::info!("serving the API and the IDE on http://{listen}/graphql");

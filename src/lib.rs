@@ -18,7 +18,8 @@ pub mod domain;
 pub mod entity;
 /// The single error type with its client-facing codes.
 pub mod error;
-/// The change feed: wake-ups for subscribers, in-process and through PostgreSQL NOTIFY.
+/// The change feed: one reader of the change log per instance, woken in-process and through
+/// PostgreSQL NOTIFY, and each subscriber's gap-free place in the log.
 pub mod events;
 /// The GraphQL API: types wrapping entities, resolvers, DataLoaders, limits.
 pub mod graphql;
@@ -30,3 +31,5 @@ pub mod import;
 pub mod service;
 /// Every database read, one file per aggregate.
 pub mod store;
+/// GraphQL over WebSocket: both subprotocols, the token in `connection_init`, keep-alives.
+pub mod ws;

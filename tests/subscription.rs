@@ -1,96 +1,51 @@
 //! The change feed over a real WebSocket, in both subprotocols: subscribe, change the registry
-//! over HTTP, receive; and resume from a volgnummer without gap or duplicate.
+//! over HTTP, receive; resume from a volgnummer without gap or duplicate; keep-alives; and the
+//! token in the `connection_init` payload.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed setup step should fail the test loudly
 
 mod common;
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use fusieregister::app::{AppState, router};
-use fusieregister::domain::TokenRol;
-use futures_util::{SinkExt, StreamExt};
-use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use common::ws::{self, Socket};
+use fusieregister::app::Options;
+use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// Guards against a hanging test only; it is not a speed requirement.
-const HANG_GUARD: Duration = Duration::from_secs(20);
-
-async fn server() -> (SocketAddr, String) {
-    let conn = common::seeded_database().await;
-    let (_, token) = fusieregister::auth::store::create(&conn, "redactie", TokenRol::Editor).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let app = router(AppState::new(conn));
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (address, token)
-}
-
-async fn post(address: SocketAddr, token: &str, query: &str) -> Value {
-    let body = json!({ "query": query }).to_string();
-    let request = format!(
-        "POST /graphql HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nAuthorization: Bearer {token}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
-    let json = response.split("\r\n\r\n").nth(1).unwrap_or_default();
-    serde_json::from_str(json).unwrap_or(Value::Null)
-}
-
-async fn connect(address: SocketAddr, protocol: &str) -> Socket {
-    let mut request = format!("ws://{address}/graphql/ws").into_client_request().unwrap();
-    request.headers_mut().insert("Sec-WebSocket-Protocol", protocol.parse().unwrap());
-    let (mut socket, response) = tokio_tungstenite::connect_async(request).await.unwrap();
-    assert_eq!(response.headers()["sec-websocket-protocol"], protocol);
-    socket.send(Message::text(json!({ "type": "connection_init", "payload": {} }).to_string())).await.unwrap();
-    assert_eq!(receive(&mut socket).await["type"], "connection_ack");
-    socket
-}
-
-/// The next message that is not a keep-alive.
-async fn receive(socket: &mut Socket) -> Value {
-    loop {
-        let message =
-            tokio::time::timeout(HANG_GUARD, socket.next()).await.expect("a message arrives").unwrap().unwrap();
-        if let Message::Text(text) = message {
-            let json: Value = serde_json::from_str(&text).unwrap();
-            if json["type"] != "ka" && json["type"] != "ping" && json["type"] != "pong" {
-                return json;
-            }
-        }
-    }
-}
 
 const REGISTREER: &str = r#"mutation { registreerFusieorganisatie(input: { sleutel: "kust", naam: "Kust", rechtsvorm: OPENBAAR_LICHAAM,
     reikwijdte: VOLLEDIG, begindatum: "2024-01-01", deelnemers: ["GM0537", "GM0575"] }) { ambtelijkeFusie { sleutel } } }"#;
+const VOEG_TOE: &str = r#"mutation { voegDeelnameToe(input: { sleutel: "kust", gemeente: "GM0546", rol: DEELNEMER, begindatum: "2025-01-01" }) { deelname { rol } } }"#;
 const FEED: &str = "subscription($vanaf: Int) { wijzigingen(vanaf: $vanaf) { volgnummer soort entiteitId door } }";
+
+async fn server() -> (std::net::SocketAddr, String) {
+    ws::serve(common::seeded_database().await, Options::default()).await
+}
+
+async fn volgnummers(socket: &mut Socket, count: usize) -> Vec<i64> {
+    let mut numbers = Vec::new();
+    for _ in 0..count {
+        numbers.push(ws::volgnummer(&ws::receive(socket).await));
+    }
+    numbers
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn graphql_transport_ws_receives_a_change_made_over_http() {
     let (address, token) = server().await;
-    let mut socket = connect(address, "graphql-transport-ws").await;
+    let mut socket = ws::connect(address, "graphql-transport-ws").await;
     // `vanaf: 0` replays the (empty) log first, so the change cannot slip in before the
     // subscription has started.
-    let subscribe =
-        json!({ "id": "1", "type": "subscribe", "payload": { "query": FEED, "variables": { "vanaf": 0 } } });
-    socket.send(Message::text(subscribe.to_string())).await.unwrap();
-    let response = post(address, &token, REGISTREER).await;
+    ws::start(&mut socket, "graphql-transport-ws", "1", FEED, json!({ "vanaf": 0 })).await;
+    let response = ws::post(address, &token, REGISTREER).await;
     assert!(response.get("errors").is_none(), "{response:#}");
     let mut numbers = Vec::new();
     for _ in 0..3 {
-        let message = receive(&mut socket).await;
+        let message = ws::receive(&mut socket).await;
         assert_eq!((message["type"].as_str(), message["id"].as_str()), (Some("next"), Some("1")), "{message}");
         let change = &message["payload"]["data"]["wijzigingen"];
         assert_eq!(change["door"], "redactie");
-        numbers.push(change["volgnummer"].as_i64().unwrap());
+        numbers.push(ws::volgnummer(&message));
     }
     assert_eq!(numbers, [1, 2, 3]);
 }
@@ -98,76 +53,127 @@ async fn graphql_transport_ws_receives_a_change_made_over_http() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn legacy_graphql_ws_resumes_without_gap_or_duplicate() {
     let (address, token) = server().await;
-    let response = post(address, &token, REGISTREER).await;
+    let response = ws::post(address, &token, REGISTREER).await;
     assert!(response.get("errors").is_none(), "{response:#}");
 
     // The client saw change 1 before it disconnected: resume after it.
-    let mut socket = connect(address, "graphql-ws").await;
-    let start = json!({ "id": "a", "type": "start", "payload": { "query": FEED, "variables": { "vanaf": 1 } } });
-    socket.send(Message::text(start.to_string())).await.unwrap();
+    let mut socket = ws::connect(address, "graphql-ws").await;
+    ws::start(&mut socket, "graphql-ws", "a", FEED, json!({ "vanaf": 1 })).await;
     let mut numbers = Vec::new();
     for _ in 0..2 {
-        let message = receive(&mut socket).await;
+        let message = ws::receive(&mut socket).await;
         assert_eq!(message["type"], "data", "{message}");
-        numbers.push(message["payload"]["data"]["wijzigingen"]["volgnummer"].as_i64().unwrap());
+        numbers.push(ws::volgnummer(&message));
     }
     // A live change after the replay follows at once, with the next number.
-    let response = post(
-        address,
-        &token,
-        r#"mutation { voegDeelnameToe(input: { sleutel: "kust", gemeente: "GM0546", rol: DEELNEMER, begindatum: "2025-01-01" }) { deelname { rol } } }"#,
-    )
-    .await;
+    let response = ws::post(address, &token, VOEG_TOE).await;
     assert!(response.get("errors").is_none(), "{response:#}");
-    let message = receive(&mut socket).await;
-    numbers.push(message["payload"]["data"]["wijzigingen"]["volgnummer"].as_i64().unwrap());
+    numbers.push(ws::volgnummer(&ws::receive(&mut socket).await));
     assert_eq!(numbers, [2, 3, 4], "every change after vanaf exactly once, replay then live");
 }
 
-/// Two instances on one PostgreSQL database: the subscriber is on this process's server, the
-/// change is made through a second server process. Only the database connects them (NOTIFY
-/// wakes the subscriber; the log carries the change). SQLite has one process per file: skipped.
+/// A client drops its connection in the middle of the feed, changes are made while it is away,
+/// and it comes back with the last number it saw: it gets exactly what it missed, then live.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_change_through_another_instance_reaches_subscribers_here() {
-    let Some((conn, url)) = common::seeded_postgres_with_url().await else {
-        eprintln!("skipped: needs TEST_DATABASE_URL (PostgreSQL)");
-        return;
-    };
-    let (_, token) = fusieregister::auth::store::create(&conn, "redactie", TokenRol::Editor).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let here = listener.local_addr().unwrap();
-    fusieregister::events::listen(&conn);
-    let app = router(AppState::new(conn));
-    tokio::spawn(async move { axum::serve(listener, app).await });
+async fn a_client_that_reconnects_gets_what_it_missed_once() {
+    let (address, token) = server().await;
+    let mut socket = ws::connect(address, "graphql-transport-ws").await;
+    ws::start(&mut socket, "graphql-transport-ws", "1", FEED, json!({ "vanaf": 0 })).await;
+    ws::post(address, &token, REGISTREER).await;
+    let seen = volgnummers(&mut socket, 2).await;
+    assert_eq!(seen, [1, 2]);
+    socket.close(None).await.unwrap();
+    drop(socket);
 
-    // The other instance: the real binary, on the same database.
-    let there = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap()
-    };
-    let mut other = tokio::process::Command::new(env!("CARGO_BIN_EXE_fusieregister"))
-        .args(["serve", "--database-url", &url, "--listen", &there.to_string()])
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let ready = async {
-        while tokio::net::TcpStream::connect(there).await.is_err() {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    };
-    tokio::time::timeout(HANG_GUARD, ready).await.expect("the second instance starts");
-
-    let mut socket = connect(here, "graphql-transport-ws").await;
-    let subscribe =
-        json!({ "id": "1", "type": "subscribe", "payload": { "query": FEED, "variables": { "vanaf": 0 } } });
-    socket.send(Message::text(subscribe.to_string())).await.unwrap();
-    let response = post(there, &token, REGISTREER).await;
+    let response = ws::post(address, &token, VOEG_TOE).await;
     assert!(response.get("errors").is_none(), "{response:#}");
-    let mut numbers = Vec::new();
-    for _ in 0..3 {
-        let message = receive(&mut socket).await;
-        numbers.push(message["payload"]["data"]["wijzigingen"]["volgnummer"].as_i64().unwrap());
+    let mut socket = ws::connect(address, "graphql-transport-ws").await;
+    ws::start(&mut socket, "graphql-transport-ws", "1", FEED, json!({ "vanaf": seen[1] })).await;
+    let mut numbers = volgnummers(&mut socket, 2).await;
+    let response = ws::post(
+        address,
+        &token,
+        r#"mutation { beeindigDeelname(input: { sleutel: "kust", gemeente: "GM0546", einddatum: "2025-12-31" }) { deelname { rol } } }"#,
+    )
+    .await;
+    assert!(response.get("errors").is_none(), "{response:#}");
+    numbers.extend(volgnummers(&mut socket, 1).await);
+    assert_eq!(numbers, [3, 4, 5]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_filtered_subscription_gets_only_its_records() {
+    let (address, token) = server().await;
+    let mut socket = ws::connect(address, "graphql-transport-ws").await;
+    let query = "subscription { wijzigingen(vanaf: 0, entiteiten: [\"Deelname\"], gemeenteCode: \"GM0546\") { volgnummer entiteitId } }";
+    ws::start(&mut socket, "graphql-transport-ws", "1", query, json!({})).await;
+    ws::post(address, &token, REGISTREER).await;
+    ws::post(address, &token, VOEG_TOE).await;
+    let message = ws::receive(&mut socket).await;
+    assert_eq!(message["payload"]["data"]["wijzigingen"]["entiteitId"], "Deelname:kust:GM0546:2025-01-01");
+    assert_eq!(ws::volgnummer(&message), 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_filter_is_refused_with_its_field() {
+    let (address, _) = server().await;
+    let mut socket = ws::connect(address, "graphql-transport-ws").await;
+    let query = "subscription { wijzigingen(gemeenteCode: \"Amsterdam\") { volgnummer } }";
+    ws::start(&mut socket, "graphql-transport-ws", "1", query, json!({})).await;
+    let message = ws::receive(&mut socket).await;
+    // The resolver's error arrives as the operation's result, then the operation completes.
+    let error = &message["payload"]["errors"][0];
+    assert_eq!(
+        (error["extensions"]["code"].as_str(), error["extensions"]["field"].as_str()),
+        (Some("BAD_USER_INPUT"), Some("gemeenteCode")),
+        "{message}"
+    );
+    assert_eq!(ws::receive(&mut socket).await["type"], "complete");
+}
+
+/// A quiet connection gets keep-alives: WebSocket pings in `graphql-transport-ws`, `ka`
+/// messages in the legacy protocol.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quiet_connections_get_keep_alives_in_both_protocols() {
+    let options = Options { keep_alive: Duration::from_millis(100), ..Options::default() };
+    let (address, _) = ws::serve(common::seeded_database().await, options).await;
+
+    let mut socket = ws::connect(address, "graphql-transport-ws").await;
+    ws::start(&mut socket, "graphql-transport-ws", "1", FEED, json!({})).await;
+    assert!(matches!(ws::next_message(&mut socket).await, Message::Ping(_)));
+    assert!(matches!(ws::next_message(&mut socket).await, Message::Ping(_)), "and again while quiet");
+
+    let mut legacy = ws::connect(address, "graphql-ws").await;
+    ws::start(&mut legacy, "graphql-ws", "a", FEED, json!({})).await;
+    let Message::Text(text) = ws::next_message(&mut legacy).await else { panic!("a text message") };
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), json!({ "type": "ka" }));
+}
+
+/// The token travels in the `connection_init` payload, as browsers cannot set headers on a
+/// WebSocket: with it, a mutation over the socket writes under the token's name; without it,
+/// the socket reads but cannot write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_connection_init_payload_carries_the_token() {
+    let (address, token) = server().await;
+    let legacy = r#"mutation { registreerFusieorganisatie(input: { sleutel: "rijnland", naam: "Rijnland", rechtsvorm: OPENBAAR_LICHAAM,
+        reikwijdte: VOLLEDIG, begindatum: "2024-01-01", deelnemers: ["GM0546", "GM0547"] }) { ambtelijkeFusie { sleutel } } }"#;
+    for (protocol, payload, mutation, sleutel) in [
+        ("graphql-transport-ws", json!({ "Authorization": format!("Bearer {token}") }), REGISTREER, "kust"),
+        ("graphql-ws", json!({ "token": token }), legacy, "rijnland"),
+    ] {
+        let mut socket = ws::connect_with(address, protocol, payload).await;
+        ws::start(&mut socket, protocol, "m", mutation, json!({})).await;
+        let message = ws::receive(&mut socket).await;
+        let data = &message["payload"]["data"];
+        assert_eq!(data["registreerFusieorganisatie"]["ambtelijkeFusie"]["sleutel"], sleutel, "{message}");
+        let log =
+            ws::post(address, &token, "query { wijzigingen(na: 0, first: 100) { edges { node { door } } } }").await;
+        let edges = log["data"]["wijzigingen"]["edges"].as_array().unwrap().clone();
+        assert!(!edges.is_empty() && edges.iter().all(|e| e["node"]["door"] == "redactie"), "{log}");
     }
-    assert_eq!(numbers, [1, 2, 3]);
-    other.kill().await.ok();
+
+    let mut anonymous = ws::connect(address, "graphql-transport-ws").await;
+    ws::start(&mut anonymous, "graphql-transport-ws", "m", REGISTREER, json!({})).await;
+    let message = ws::receive(&mut anonymous).await;
+    assert_eq!(message["payload"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{message}");
 }

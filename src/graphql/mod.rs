@@ -12,8 +12,12 @@ pub mod scalars;
 pub mod subscription;
 pub mod types;
 
+use std::sync::Arc;
+
 use async_graphql::Schema;
 use sea_orm::DatabaseConnection;
+
+use crate::events::Feed;
 
 /// The registry's schema type.
 pub type RegistrySchema = Schema<query::Query, mutation::Mutation, subscription::Subscription>;
@@ -25,8 +29,15 @@ pub const MAX_COMPLEXITY: usize = 2_000;
 
 /// Builds the schema on `db`: every request gets fresh DataLoaders and coded errors.
 pub fn build_schema(db: DatabaseConnection) -> RegistrySchema {
+    let feed = Arc::new(Feed::new(db.clone()));
+    build_schema_with_feed(db, feed)
+}
+
+/// The schema over `db`, with subscriptions served from `feed`.
+pub fn build_schema_with_feed(db: DatabaseConnection, feed: Arc<Feed>) -> RegistrySchema {
     Schema::build(query::Query, mutation::Mutation::default(), subscription::Subscription)
         .data(db.clone())
+        .data(feed)
         .extension(context::FreshLoaders::new(db))
         .extension(error_codes::ErrorCodes)
         .extension(field_order::FieldOrder)

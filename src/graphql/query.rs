@@ -1,5 +1,7 @@
 //! The root query: thin resolvers that parse arguments, call the store or a loader, and wrap.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object};
 use futures_util::future::try_join_all;
 
@@ -290,7 +292,7 @@ impl Query {
         let edges: Vec<WijzigingEdge> = slice
             .rows
             .into_iter()
-            .map(|row| WijzigingEdge { cursor: row.volgnummer.to_string(), node: Wijziging(row) })
+            .map(|row| WijzigingEdge { cursor: row.volgnummer.to_string(), node: Wijziging(Arc::new(row)) })
             .collect();
         let page_info = super::connection::PageInfo {
             has_next_page,

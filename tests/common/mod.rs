@@ -14,6 +14,8 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::Value;
 
+pub mod ws;
+
 /// A fresh database with the schema migrated but no data.
 pub async fn empty_database() -> DatabaseConnection {
     let conn = match std::env::var("TEST_DATABASE_URL") {

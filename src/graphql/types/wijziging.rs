@@ -1,5 +1,7 @@
 //! Changes of the registry, as the change log records them.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object};
 
 use super::Node;
@@ -8,7 +10,7 @@ use crate::entity::wijziging;
 use crate::error::AppError;
 use crate::graphql::scalars::DateTime;
 
-pub struct Wijziging(pub wijziging::Model);
+pub struct Wijziging(pub Arc<wijziging::Model>);
 
 /// One committed change to the registry. Numbers (`volgnummer`) follow commit order without gaps,
 /// so a client that has seen number n has seen everything before it.
