@@ -67,8 +67,8 @@ impl AppState {
     }
 }
 
-/// Largest request body accepted; a GraphQL query needs far less.
-const MAX_BODY_BYTES: usize = 256 * 1024;
+/// Largest request body (and WebSocket message) accepted; a GraphQL query needs far less.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// Longest a request may take before the client gets 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 

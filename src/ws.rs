@@ -18,11 +18,16 @@ use futures_util::stream::{SplitSink, StreamExt};
 use futures_util::{SinkExt, future};
 use sea_orm::DatabaseConnection;
 
-use crate::app::AppState;
+use crate::app::{AppState, MAX_BODY_BYTES};
 use crate::auth;
 
 /// Messages waiting for a slow client before the connection stops taking more.
 const OUTBOX: usize = 64;
+
+/// Read buffer per connection. Clients send small messages; the library's default (128 KiB,
+/// allocated up front) would cost over a gigabyte for ten thousand idle subscribers. Larger
+/// messages are still read, in several chunks.
+const READ_BUFFER: usize = 4 * 1024;
 
 /// Upgrades the request and serves GraphQL over the socket.
 pub async fn graphql_ws(
@@ -33,6 +38,8 @@ pub async fn graphql_ws(
 ) -> Response {
     let keep_alive = KeepAlive::for_protocol(&headers, state.options.keep_alive);
     upgrade
+        .read_buffer_size(READ_BUFFER)
+        .max_message_size(MAX_BODY_BYTES)
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| serve(socket, state, protocol, keep_alive))
         .into_response()

@@ -177,3 +177,26 @@ async fn the_connection_init_payload_carries_the_token() {
     let message = ws::receive(&mut anonymous).await;
     assert_eq!(message["payload"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{message}");
 }
+
+/// `node` is the changed record as it is when the change is sent, loaded afresh for each
+/// change rather than kept from an earlier one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_change_carries_the_record_as_it_is_now() {
+    let (address, token) = server().await;
+    let mut socket = ws::connect(address, "graphql-transport-ws").await;
+    let query = r#"subscription { wijzigingen(vanaf: 0, sleutel: "abg", entiteiten: ["AmbtelijkeFusie"]) {
+        volgnummer soort node { id ... on AmbtelijkeFusie { opmerking } } } }"#;
+    ws::start(&mut socket, "graphql-transport-ws", "1", query, json!({})).await;
+    for opmerking in ["eerste", "tweede"] {
+        let mutation = format!(
+            r#"mutation {{ wijzigAmbtelijkeFusie(input: {{ sleutel: "abg", opmerking: "{opmerking}" }}) {{ ambtelijkeFusie {{ sleutel }} }} }}"#
+        );
+        let response = ws::post(address, &token, &mutation).await;
+        assert!(response.get("errors").is_none(), "{response:#}");
+        let message = ws::receive(&mut socket).await;
+        let change = &message["payload"]["data"]["wijzigingen"];
+        assert_eq!(change["soort"], "GEWIJZIGD", "{message}");
+        assert_eq!(change["node"]["id"], "AmbtelijkeFusie:abg");
+        assert_eq!(change["node"]["opmerking"], opmerking);
+    }
+}
