@@ -20,19 +20,55 @@ const FEED: &str = "subscription($vanaf: Int) { wijzigingen(vanaf: $vanaf) { vol
 
 /// Starts the real binary on `url` and waits until it accepts connections.
 async fn other_instance(url: &str) -> (SocketAddr, tokio::process::Child) {
+    let (address, child) = spawn_instance(url);
+    wait_until_serving(address).await;
+    (address, child)
+}
+
+fn spawn_instance(url: &str) -> (SocketAddr, tokio::process::Child) {
     let address = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_fusieregister"))
         .args(["serve", "--database-url", url, "--listen", &address.to_string()])
         .kill_on_drop(true)
         .spawn()
         .unwrap();
+    (address, child)
+}
+
+async fn wait_until_serving(address: SocketAddr) {
     let ready = async {
         while tokio::net::TcpStream::connect(address).await.is_err() {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     };
-    tokio::time::timeout(ws::HANG_GUARD, ready).await.expect("the second instance starts");
-    (address, child)
+    tokio::time::timeout(ws::HANG_GUARD, ready).await.expect("the instance starts");
+}
+
+/// Instances behind a load balancer often start together on a new database: one migrates and
+/// seeds it while the others wait, and all of them serve the same registry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_starting_together_on_an_empty_database_all_come_up() {
+    let Some(url) = common::empty_postgres_url().await else {
+        eprintln!("skipped: needs TEST_DATABASE_URL (PostgreSQL)");
+        return;
+    };
+    let mut instances: Vec<_> = (0..3).map(|_| spawn_instance(&url)).collect();
+    for (address, child) in &mut instances {
+        let serving = async {
+            loop {
+                if let Ok(Some(status)) = child.try_wait() {
+                    panic!("an instance stopped with {status}");
+                }
+                if tokio::net::TcpStream::connect(*address).await.is_ok() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(60), serving).await.expect("every instance starts");
+        let response = ws::post(*address, "", r#"{ statistiek(peildatum: "2025-01-01") { aantalGemeenten } }"#).await;
+        assert!(response["data"]["statistiek"]["aantalGemeenten"].as_i64().is_some_and(|n| n > 300), "{response}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

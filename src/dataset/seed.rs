@@ -47,6 +47,9 @@ impl SeedReport {
 /// file), or a database error; in both cases nothing is written.
 pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedReport, AppError> {
     let txn = db.begin().await?;
+    // Instances that start together on an empty database all seed it: the write lock makes the
+    // later ones wait and then find every record present, instead of failing on unique keys.
+    crate::service::neem_schrijfslot(&txn).await?;
     let mut report = SeedReport::default();
 
     let known = keys::<bron::Entity, _>(&txn, bron::Column::Sleutel, bron::Column::Id).await?;

@@ -9,4 +9,4 @@ pub mod herindeling;
 pub mod onderzoek;
 mod schrijfactie;
 
-pub use schrijfactie::Schrijfactie;
+pub use schrijfactie::{Schrijfactie, neem_schrijfslot};

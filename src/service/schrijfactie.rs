@@ -18,6 +18,20 @@ use crate::error::AppError;
 /// The row of `register_teller`.
 const TELLER: i32 = 1;
 
+/// Takes the registry's write lock for the rest of `txn` by touching the `register_teller` row:
+/// PostgreSQL's row lock, SQLite's write lock. Everything that writes the registry takes it.
+///
+/// # Errors
+/// A database error.
+pub async fn neem_schrijfslot(txn: &DatabaseTransaction) -> Result<(), AppError> {
+    register_teller::Entity::update_many()
+        .col_expr(register_teller::Column::LaatsteVolgnummer, Expr::col(register_teller::Column::LaatsteVolgnummer))
+        .filter(register_teller::Column::Id.eq(TELLER))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 /// A transaction that writes registry records and logs each change.
 pub struct Schrijfactie {
     txn: DatabaseTransaction,
@@ -35,11 +49,7 @@ impl Schrijfactie {
     /// A database error.
     pub async fn begin(db: &DatabaseConnection, door: &str) -> Result<Self, AppError> {
         let txn = db.begin().await?;
-        register_teller::Entity::update_many()
-            .col_expr(register_teller::Column::LaatsteVolgnummer, Expr::col(register_teller::Column::LaatsteVolgnummer))
-            .filter(register_teller::Column::Id.eq(TELLER))
-            .exec(&txn)
-            .await?;
+        neem_schrijfslot(&txn).await?;
         let teller = register_teller::Entity::find_by_id(TELLER)
             .one(&txn)
             .await?

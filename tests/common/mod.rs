@@ -82,6 +82,12 @@ pub async fn seeded_postgres_with_url() -> Option<(DatabaseConnection, String)> 
     Some((seed(conn).await, scoped))
 }
 
+/// On PostgreSQL: the URL of a new, empty schema (nothing migrated). `None` on SQLite.
+pub async fn empty_postgres_url() -> Option<String> {
+    let url = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
+    Some(scoped_postgres_url(&url).await)
+}
+
 /// Whether the tests run on PostgreSQL.
 pub fn on_postgres() -> bool {
     std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty())
