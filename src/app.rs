@@ -11,7 +11,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use migration::{Migrator, MigratorTrait};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -172,17 +171,15 @@ async fn readyz(State(state): State<AppState>) -> Response {
 /// # Errors
 /// A database error, or a broken bundled dataset.
 pub async fn prepare_database(url: &str) -> Result<DatabaseConnection, AppError> {
-    let conn = db::connect(url).await?;
-    // One instance at a time, so that instances starting together neither migrate nor seed the
-    // same database at once.
-    let lock = db::StartLock::take(&conn).await?;
-    Migrator::up(&conn, None).await?;
+    // Instances that start together may all find the database empty: migrations run one instance
+    // at a time (see `db`), and seeding takes the registry's write lock, so a later seeder finds
+    // every record present and adds nothing.
+    let conn = db::connect_and_migrate(url).await?;
     if gemeente::Entity::find().count(&conn).await? == 0 {
         let data = dataset::Dataset::bundled().map_err(|e| AppError::Internal(e.to_string()))?;
         let report = dataset::seed(&conn, &data).await?;
         tracing::info!(?report, "empty database: loaded the bundled dataset");
     }
-    lock.release().await;
     Ok(conn)
 }
 

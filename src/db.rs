@@ -27,7 +27,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, AppError> {
     Ok(Database::connect(options).await?)
 }
 
-/// Connects and applies every pending migration.
+/// Connects and applies every pending migration, one instance at a time ([`StartLock`]).
 ///
 /// # Errors
 /// [`AppError::Database`] when the database cannot be reached or a migration fails.
@@ -39,21 +39,20 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, AppErr
     Ok(conn)
 }
 
-/// Key of the PostgreSQL advisory lock that instances take while preparing the database.
+/// Key of the PostgreSQL advisory lock that instances take while migrating the database.
 const START_LOCK_KEY: i64 = 0x6675_7369_6572_6567; // "fusiereg"
 
-/// Held while one instance migrates (and seeds) the database. Instances behind a load balancer
-/// often start together; without it they would run the same migrations at once and all but one
-/// would fail. On PostgreSQL it is a session advisory lock on a connection of its own; SQLite
+/// Held while one instance migrates the database. Instances behind a load balancer often start
+/// together; without it they would run the same migrations at once and all but one would fail. On PostgreSQL it is a session advisory lock on a connection of its own; SQLite
 /// has one process per file and needs none.
-pub struct StartLock(Option<PoolConnection<Postgres>>);
+struct StartLock(Option<PoolConnection<Postgres>>);
 
 impl StartLock {
     /// Waits until no other instance holds the lock, then takes it.
     ///
     /// # Errors
     /// When the lock cannot be taken.
-    pub async fn take(conn: &DatabaseConnection) -> Result<Self, AppError> {
+    async fn take(conn: &DatabaseConnection) -> Result<Self, AppError> {
         if conn.get_database_backend() != DatabaseBackend::Postgres {
             return Ok(Self(None));
         }
@@ -68,7 +67,7 @@ impl StartLock {
     }
 
     /// Lets the next instance go on.
-    pub async fn release(mut self) {
+    async fn release(mut self) {
         if let Some(mut session) = self.0.take() {
             let unlock = sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)").bind(START_LOCK_KEY);
             if unlock.execute(&mut *session).await.is_err() {

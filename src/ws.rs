@@ -76,7 +76,7 @@ async fn connection_data(db: DatabaseConnection, payload: serde_json::Value) -> 
 
 /// What the server sends on a quiet connection, per subprotocol.
 #[derive(Debug, Clone, Copy)]
-pub struct KeepAlive {
+struct KeepAlive {
     interval: Duration,
     /// The legacy protocol has its own keep-alive message (`ka`); `graphql-transport-ws` leaves
     /// it to the WebSocket's ping frames, which every client answers by itself.

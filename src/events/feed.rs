@@ -78,11 +78,6 @@ impl Feed {
         Ok(receiver)
     }
 
-    /// How many subscribers are listening now.
-    pub fn subscribers(&self) -> usize {
-        self.sender.receiver_count()
-    }
-
     async fn start(&self) -> Result<Tasks, AppError> {
         let from = store::wijziging::laatste(&self.db).await?;
         let (remote_tx, remote_rx) = watch::channel(0_u64);
