@@ -27,7 +27,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, AppError> {
     Ok(Database::connect(options).await?)
 }
 
-/// Connects and applies every pending migration, one instance at a time ([`StartLock`]).
+/// Connects and applies every pending migration, one instance at a time (`StartLock`).
 ///
 /// # Errors
 /// [`AppError::Database`] when the database cannot be reached or a migration fails.
