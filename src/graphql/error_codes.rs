@@ -64,12 +64,10 @@ impl Extension for ErrorCodesExtension {
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
         next.run(ctx).await.map_err(|mut errors| {
+            // Depth and cost are the query guard's (`graphql::guard`), which codes its own
+            // refusals before validation runs.
             for err in &mut errors {
-                if err.message.starts_with("Query is too complex")
-                    || err.message.starts_with("Query is nested too deep")
-                {
-                    set_code(err, "QUERY_TOO_COMPLEX", None);
-                } else if let Some(field) = bad_argument(&err.message) {
+                if let Some(field) = bad_argument(&err.message) {
                     set_code(err, "BAD_USER_INPUT", field);
                 } else {
                     set_code(err, "GRAPHQL_VALIDATION_FAILED", None);

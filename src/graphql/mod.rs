@@ -5,6 +5,7 @@ pub mod connection;
 pub mod context;
 pub mod error_codes;
 pub mod field_order;
+pub mod guard;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
@@ -22,10 +23,25 @@ use crate::events::Feed;
 /// The registry's schema type.
 pub type RegistrySchema = Schema<query::Query, mutation::Mutation, subscription::Subscription>;
 
-/// Deepest nesting a query may have; deep enough for gemeente → fusies → deelnames → gemeente → …
-pub const MAX_DEPTH: usize = 12;
-/// Largest query complexity (one point per field); refuses queries that would fan out wildly.
-pub const MAX_COMPLEXITY: usize = 2_000;
+/// Switches an operator may turn off; both are on by default, because this is a public
+/// registry whose users explore it in an IDE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchemaOptions {
+    /// Whether `__schema` and `__type` answer (IDEs, code generators and `graphql-js` clients
+    /// need them).
+    pub introspection: bool,
+    /// Whether errors about unknown fields, types and arguments suggest similar names ("Did you
+    /// mean …?"), which also reveals parts of the schema.
+    pub suggestions: bool,
+    /// The bounds of the query guard.
+    pub limits: guard::Limits,
+}
+
+impl Default for SchemaOptions {
+    fn default() -> Self {
+        Self { introspection: true, suggestions: true, limits: guard::Limits::default() }
+    }
+}
 
 /// Builds the schema on `db`: every request gets fresh DataLoaders and coded errors.
 pub fn build_schema(db: DatabaseConnection) -> RegistrySchema {
@@ -35,15 +51,37 @@ pub fn build_schema(db: DatabaseConnection) -> RegistrySchema {
 
 /// The schema over `db`, with subscriptions served from `feed`.
 pub fn build_schema_with_feed(db: DatabaseConnection, feed: Arc<Feed>) -> RegistrySchema {
-    Schema::build(query::Query, mutation::Mutation::default(), subscription::Subscription)
+    build_schema_with(db, feed, SchemaOptions::default())
+}
+
+/// The schema over `db` and `feed`, with the operator's switches.
+pub fn build_schema_with(db: DatabaseConnection, feed: Arc<Feed>, options: SchemaOptions) -> RegistrySchema {
+    let mut builder = Schema::build(query::Query, mutation::Mutation::default(), subscription::Subscription)
         .data(db.clone())
         .data(feed)
+        // The guard comes first: it refuses a costly document before the other extensions and
+        // async-graphql's own validation walk it.
+        .extension(guard::QueryGuard::new(options.limits, type_index()))
         .extension(context::FreshLoaders::new(db))
         .extension(error_codes::ErrorCodes)
-        .extension(field_order::FieldOrder)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .finish()
+        .extension(field_order::FieldOrder);
+    if !options.introspection {
+        builder = builder.disable_introspection();
+    }
+    if !options.suggestions {
+        builder = builder.disable_suggestions();
+    }
+    builder.finish()
+}
+
+/// The guard's view of the schema, read from the schema's own SDL.
+fn type_index() -> guard::TypeIndex {
+    guard::TypeIndex::from_sdl(&sdl()).unwrap_or_else(|err| {
+        // Cannot happen with an SDL that async-graphql printed; without the index the guard
+        // still bounds depth and counts every field once.
+        tracing::error!(error = %err, "the query guard runs without the schema's field shapes");
+        guard::TypeIndex::default()
+    })
 }
 
 /// The schema's shape without a database behind it: enough for the SDL and introspection.
