@@ -17,11 +17,12 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::cors::CorsOrigins;
 use crate::entity::gemeente;
 use crate::error::AppError;
 use crate::events::{self, Feed};
-use crate::graphql::{RegistrySchema, build_schema_with_feed};
-use crate::{auth, dataset, db, ide, ws};
+use crate::graphql::{RegistrySchema, SchemaOptions, build_schema_with};
+use crate::{auth, cors, dataset, db, ide, ws};
 
 /// Everything a request handler needs, cloned cheaply into each.
 #[derive(Clone)]
@@ -34,18 +35,27 @@ pub struct AppState {
     pub options: Options,
 }
 
-/// Timings of the server; the defaults suit production.
-#[derive(Debug, Clone, Copy)]
+/// How the server behaves; the defaults suit production.
+#[derive(Debug, Clone)]
 pub struct Options {
     /// How often the change feed re-reads the log without a wake-up (a safety net).
     pub poll_interval: Duration,
     /// How long a WebSocket may be quiet before the server sends a keep-alive.
     pub keep_alive: Duration,
+    /// The operator's switches of the GraphQL schema (introspection, suggestions, limits).
+    pub schema: SchemaOptions,
+    /// Browser origins that may call the API.
+    pub cors: CorsOrigins,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { poll_interval: events::POLL_INTERVAL, keep_alive: KEEP_ALIVE }
+        Self {
+            poll_interval: events::POLL_INTERVAL,
+            keep_alive: KEEP_ALIVE,
+            schema: SchemaOptions::default(),
+            cors: CorsOrigins::Any,
+        }
     }
 }
 
@@ -62,7 +72,7 @@ impl AppState {
     /// State with other timings.
     pub fn with_options(db: DatabaseConnection, options: Options) -> Self {
         let feed = Arc::new(Feed::with_poll_interval(db.clone(), options.poll_interval));
-        let schema = build_schema_with_feed(db.clone(), feed);
+        let schema = build_schema_with(db.clone(), feed, options.schema);
         Self { db, schema, options }
     }
 }
@@ -75,6 +85,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// The HTTP routes of the contract: `/graphql` (POST, GET, and the IDE for browsers),
 /// `/graphql/ws`, `/healthz`, `/readyz`, and `/` redirecting to the IDE.
 pub fn router(state: AppState) -> Router {
+    let cors = cors::layer(&state.options.cors);
     Router::new()
         .route("/", get(|| async { Redirect::temporary("/graphql") }))
         .route("/graphql", get(graphql_get).post(graphql_post))
@@ -84,6 +95,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ide::routes())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(cors)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -187,12 +199,12 @@ pub async fn prepare_database(url: &str) -> Result<DatabaseConnection, AppError>
 ///
 /// # Errors
 /// When the database cannot be prepared or the address cannot be bound.
-pub async fn serve(url: &str, listen: SocketAddr) -> Result<(), AppError> {
+pub async fn serve(url: &str, listen: SocketAddr, options: Options) -> Result<(), AppError> {
     let conn = prepare_database(url).await?;
     let listener =
         TcpListener::bind(listen).await.map_err(|e| AppError::Internal(format!("cannot listen on {listen}: {e}")))?;
     tracing::info!("serving the API and the IDE on http://{listen}/graphql");
-    axum::serve(listener, router(AppState::new(conn)))
+    axum::serve(listener, router(AppState::with_options(conn, options)))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| AppError::Internal(format!("server failed: {e}")))

@@ -3,8 +3,9 @@
 
 use std::net::SocketAddr;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand};
 
+use crate::cors::CorsOrigins;
 use crate::domain::TokenRol;
 
 /// GraphQL registry of Dutch municipalities, their ambtelijke fusies and the studies about them.
@@ -100,6 +101,19 @@ pub struct ServeArgs {
     /// Address and port to listen on (when serving).
     #[arg(long, env = "FUSIEREGISTER_LISTEN", default_value = "127.0.0.1:8080", global = true)]
     pub listen: SocketAddr,
+
+    /// Browser origins allowed to call the API (CORS): `*`, or origins separated by commas such
+    /// as `https://app.example.nl,http://localhost:5173`.
+    #[arg(long, env = "FUSIEREGISTER_CORS_ORIGINS", default_value = "*", global = true)]
+    pub cors_origins: CorsOrigins,
+
+    /// Whether `__schema` and `__type` answer; IDEs and code generators need them.
+    #[arg(long, env = "FUSIEREGISTER_INTROSPECTION", default_value_t = true, action = ArgAction::Set, global = true)]
+    pub introspection: bool,
+
+    /// Whether errors about unknown names suggest similar ones ("Did you mean …?").
+    #[arg(long, env = "FUSIEREGISTER_SUGGESTIONS", default_value_t = true, action = ArgAction::Set, global = true)]
+    pub suggestions: bool,
 }
 
 /// How log lines are written.

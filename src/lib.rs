@@ -8,6 +8,8 @@ pub mod app;
 pub mod auth;
 /// Command-line and environment settings.
 pub mod config;
+/// Cross-origin requests: which browser origins may call the API.
+pub mod cors;
 /// The bundled dataset and the code that seeds a database with it.
 pub mod dataset;
 /// Connecting to and migrating the database.
