@@ -57,8 +57,12 @@ impl Default for Limits {
             max_selections: 10_000,
             max_depth: 12,
             // A page of 100 municipalities with their fusies and those fusies' members (the
-            // README's nested query over a full page) is estimated at about 43,000.
-            max_cost: 100_000,
+            // README's nested query over a full page) is estimated at about 43,000; one that
+            // also selects each fusie's evaluations with their goals, risks and motives (as
+            // tests/dataloader.rs does) at about 603,000. The estimate compounds 10 per nested
+            // list, while such lists in this registry hold a handful, so the answer stays far
+            // smaller than the figure; 150 aliased copies of the first (6.4 million) are refused.
+            max_cost: 1_000_000,
             max_introspection_roots: 8,
             // graphql-js's full introspection query expands to 230 selections and is 15 deep
             // with 3 nested lists (`types` → `fields` → `args`); the depth is mostly the
