@@ -90,6 +90,9 @@ pub fn bare_schema() -> RegistrySchema {
 }
 
 /// The schema in SDL, as committed in `schema.graphql`. Needs no database.
+///
+/// Scalars carry their `@specifiedBy` URL, as introspection reports it (`specifiedByURL`), so
+/// that the SDL and what a client builds from introspection are the same schema.
 pub fn sdl() -> String {
-    bare_schema().sdl()
+    bare_schema().sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }

@@ -328,7 +328,7 @@ mod tests {
         // Besides data, the bundles hold URLs only in messages, comments, namespace names and
         // links that a user has to click. Their network use is `fetch` of the configured
         // `/graphql` and a WebSocket to the configured `/graphql/ws`; no worker, font or
-        // stylesheet is loaded from elsewhere. `tools/ide/browser-check.mjs` shows it at run
+        // stylesheet is loaded from elsewhere. `tools/clients/ide-check.mjs` shows it at run
         // time: in headless Chromium, with every host but 127.0.0.1 unresolvable, loading the
         // page and running a query and a subscription requests nothing but this server (and
         // the `data:` fonts of the stylesheet).

@@ -12,6 +12,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
+  GraphQLSchema,
   buildClientSchema,
   buildSchema,
   getIntrospectionQuery,
@@ -51,7 +52,11 @@ async function get(params) {
   return { status: response.status, json: await response.json() };
 }
 
-const sorted = (schema) => printSchema(lexicographicSortSchema(schema));
+// async-graphql 7.2.1 answers `__schema { description }` with a fixed sentence of its own about
+// what a GraphQL schema is; it is no part of this API's SDL (which has no schema description),
+// so the comparison leaves the schema description out and reports it.
+const withoutSchemaDescription = (schema) => new GraphQLSchema({ ...schema.toConfig(), description: undefined });
+const sorted = (schema) => printSchema(lexicographicSortSchema(withoutSchemaDescription(schema)));
 const committed = sorted(buildSchema(readFileSync(committedPath, "utf8")));
 
 function compare(how, { status, json }) {
@@ -59,7 +64,9 @@ function compare(how, { status, json }) {
     problems.push(`${how}: HTTP ${status}, errors ${JSON.stringify(json.errors)}`);
     return;
   }
-  const live = sorted(buildClientSchema(json.data));
+  const client = buildClientSchema(json.data);
+  if (client.description) console.log(`note: ${how}: schema description (left out): "${client.description.slice(0, 60)}…"`);
+  const live = sorted(client);
   if (live === committed) {
     console.log(`ok: ${how}: the client schema equals schema.graphql (${live.length} characters, sorted)`);
     return;
