@@ -3,9 +3,56 @@
 
 mod common;
 
+use chrono::NaiveDate;
 use fusieregister::dataset::{self, Dataset};
+use fusieregister::domain::Periode;
 use fusieregister::entity::{ambtelijke_fusie, deelname, gemeente, herindeling};
 use sea_orm::{EntityTrait, PaginatorTrait};
+
+/// The number of municipalities on 1 January as CBS published it, with the `bronnen.json` key of the
+/// source (CBS's own news item or a press report of it). 2010 has no figure; 2018 and 2020 follow
+/// from "N fewer than a year before". `tools/check_dataset.py` holds the same table.
+const CBS_AANTALLEN: &[(i32, usize, &str)] = &[
+    (2003, 489, "cbs-2003-489-gemeenten"),
+    (2004, 483, "cbs-2004-483-gemeenten"),
+    (2005, 467, "cbs-2005-467-gemeenten"),
+    (2006, 458, "cbs-2006-458-gemeenten"),
+    (2007, 443, "cbs-2007-443-gemeenten"),
+    (2008, 443, "cbs-2008-443-gemeenten"),
+    (2009, 441, "cbs-2009-441-gemeenten"),
+    (2011, 418, "nieuwsnl-2020-12-30-gemeenten-2021"),
+    (2012, 415, "nd-1076605-gemeenten-2022"),
+    (2013, 408, "trendsinhr-2013-408-gemeenten"),
+    (2014, 403, "nu-3966581-minder-dan-vierhonderd-gemeenten"),
+    (2015, 393, "nu-3966581-minder-dan-vierhonderd-gemeenten"),
+    (2016, 390, "innolumis-2016-01-12-cbs-390-gemeenten"),
+    (2017, 388, "rd-1362922-bijna-240-gemeenten-minder"),
+    (2018, 380, "blikopnieuws-269778-sterkste-daling-gemeenten"),
+    (2019, 355, "blikopnieuws-269778-sterkste-daling-gemeenten"),
+    (2020, 355, "nieuwsnl-2020-12-30-gemeenten-2021"),
+    (2021, 352, "nieuwsnl-2020-12-30-gemeenten-2021"),
+    (2022, 345, "nd-1076605-gemeenten-2022"),
+    (2023, 342, "blikopnieuws-296914-342-gemeenten-2023"),
+];
+
+#[test]
+fn municipalities_per_1_january_match_cbs() {
+    let data = Dataset::bundled().expect("bundled dataset parses");
+    let mut wrong = Vec::new();
+    for &(jaar, cbs, bron) in CBS_AANTALLEN {
+        assert!(data.bronnen.iter().any(|b| b.sleutel == bron), "source {bron} of {jaar} is not in bronnen.json");
+        let peildatum = NaiveDate::from_ymd_opt(jaar, 1, 1).expect("a valid date");
+        let geteld = data
+            .gemeenten
+            .iter()
+            .filter(|g| Periode::new(g.begindatum, g.einddatum).expect("a valid period").geldig_op(peildatum))
+            .count();
+        if geteld != cbs {
+            wrong.push(format!("{peildatum}: {geteld} municipalities, CBS {cbs}"));
+        }
+    }
+    assert!(wrong.is_empty(), "counts differ from CBS:\n{}", wrong.join("\n"));
+}
 
 #[test]
 fn bundled_dataset_keeps_every_rule() {
@@ -18,7 +65,7 @@ fn bundled_dataset_keeps_every_rule() {
 fn bundled_dataset_is_complete() {
     let data = Dataset::bundled().expect("bundled dataset parses");
     assert_eq!(data.provincies.len(), 12);
-    assert_eq!(data.gemeenten.len(), 605, "all municipalities 1999-2023");
+    assert_eq!(data.gemeenten.len(), 606, "all municipalities 1999-2023, Hengelo (Gld.) included");
     assert_eq!(data.herindelingen.len(), 128, "all herindelingen 2000-2023");
     assert_eq!(data.ambtelijke_fusies.len(), 32, "every sourced cooperation");
     assert!(data.onderzoeken.iter().any(|o| o.titel == "Samen sterker, maar toch apart"));
@@ -50,7 +97,7 @@ async fn seeding_twice_changes_nothing() {
         ambtelijke_fusie::Entity::find().count(&conn).await.unwrap(),
         deelname::Entity::find().count(&conn).await.unwrap(),
     );
-    assert_eq!(before.0, 605);
+    assert_eq!(before.0, 606);
     let data = Dataset::bundled().unwrap();
     let again = dataset::seed(&conn, &data).await.map_err(|e| e.detail()).unwrap();
     assert!(again.is_empty(), "second seed inserted {again:?}");
@@ -61,4 +108,14 @@ async fn seeding_twice_changes_nothing() {
         deelname::Entity::find().count(&conn).await.unwrap(),
     );
     assert_eq!(before, after);
+}
+
+#[tokio::test]
+async fn statistiek_counts_the_municipalities_cbs_counts() {
+    let conn = common::seeded_database().await;
+    for &(jaar, cbs, _) in CBS_AANTALLEN.iter().filter(|(jaar, _, _)| [2003, 2004, 2015, 2023].contains(jaar)) {
+        let peildatum = NaiveDate::from_ymd_opt(jaar, 1, 1).unwrap();
+        let telling = fusieregister::store::statistiek::op(&conn, peildatum).await.unwrap();
+        assert_eq!(telling.aantal_gemeenten, cbs as u64, "municipalities on {peildatum}");
+    }
 }

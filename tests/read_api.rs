@@ -167,7 +167,7 @@ async fn lists_filter_and_page() {
         }
         after = page["gemeenten"]["pageInfo"]["endCursor"].as_str().map(str::to_owned);
     }
-    assert_eq!(seen.len(), 605);
+    assert_eq!(seen.len(), 606);
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ AFNEMER; a fusieorganisatie has at least two DEELNEMERs when it starts) and the 
 rules (abolished municipalities end the day before, new ones begin on the day). It also checks
 that each file is written in the canonical layout (2-space indent, trailing newline).
 
-Prints the number of municipalities on the reference dates (which must be the official counts)
+Prints the number of municipalities on every 1 January with a published CBS figure (which must match)
 and the registry's own counts of ambtelijke fusies next to the study's published figures.
 Exits 1 when any rule is violated.
 
@@ -39,10 +39,35 @@ FILES = [
     "evaluaties.json",
 ]
 
-EXPECTED_RECORDS = {"provincies.json": 12, "gemeenten.json": 605, "herindelingen.json": 128, "ambtelijke_fusies.json": 32}
+EXPECTED_RECORDS = {"provincies.json": 12, "gemeenten.json": 606, "herindelingen.json": 128, "ambtelijke_fusies.json": 32}
 
-# Official number of municipalities on these dates.
-OFFICIAL_COUNTS = {"2015-01-01": 393, "2016-01-01": 390, "2019-01-01": 355, "2023-01-01": 342}
+# The number of municipalities on 1 January as CBS published it (on its own site or as reported by the
+# press), with the source in bronnen.json. 2010 is missing: no CBS or other official figure was found.
+# 2018 and 2020 follow from CBS's "N fewer than a year before" for the next year. Before 2003 the register
+# differs from CBS (Echt-Susteren and Sluis without a begin date, see data/README.md), so no year before
+# 2003 is listed.
+OFFICIAL_COUNTS = {
+    "2003-01-01": (489, "cbs-2003-489-gemeenten"),
+    "2004-01-01": (483, "cbs-2004-483-gemeenten"),
+    "2005-01-01": (467, "cbs-2005-467-gemeenten"),
+    "2006-01-01": (458, "cbs-2006-458-gemeenten"),
+    "2007-01-01": (443, "cbs-2007-443-gemeenten"),
+    "2008-01-01": (443, "cbs-2008-443-gemeenten"),
+    "2009-01-01": (441, "cbs-2009-441-gemeenten"),
+    "2011-01-01": (418, "nieuwsnl-2020-12-30-gemeenten-2021"),
+    "2012-01-01": (415, "nd-1076605-gemeenten-2022"),
+    "2013-01-01": (408, "trendsinhr-2013-408-gemeenten"),
+    "2014-01-01": (403, "nu-3966581-minder-dan-vierhonderd-gemeenten"),
+    "2015-01-01": (393, "nu-3966581-minder-dan-vierhonderd-gemeenten"),
+    "2016-01-01": (390, "innolumis-2016-01-12-cbs-390-gemeenten"),
+    "2017-01-01": (388, "rd-1362922-bijna-240-gemeenten-minder"),
+    "2018-01-01": (380, "blikopnieuws-269778-sterkste-daling-gemeenten"),
+    "2019-01-01": (355, "blikopnieuws-269778-sterkste-daling-gemeenten"),
+    "2020-01-01": (355, "nieuwsnl-2020-12-30-gemeenten-2021"),
+    "2021-01-01": (352, "nieuwsnl-2020-12-30-gemeenten-2021"),
+    "2022-01-01": (345, "nd-1076605-gemeenten-2022"),
+    "2023-01-01": (342, "blikopnieuws-296914-342-gemeenten-2023"),
+}
 FUSION_DATES = ["2015-01-01", "2016-01-01"]
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -640,6 +665,8 @@ def main(argv: list[str]) -> int:
     onderzoeken = check_onderzoeken(c, loaded["onderzoeken.json"])
     check_evaluaties(c, loaded["evaluaties.json"], onderzoeken, fusies)
 
+    for iso, (_, key) in OFFICIAL_COUNTS.items():
+        c.bron_refs.append((f"official count {iso}", key))
     for where, key in c.bron_refs:
         if key not in bronnen:
             c.err(where, f"bron {key!r} does not exist in bronnen.json")
@@ -648,7 +675,7 @@ def main(argv: list[str]) -> int:
         c.warn("bronnen.json", f"bron {key!r} is not cited by any record")
 
     print("Municipalities existing on the reference date (official count):")
-    for iso, expected in OFFICIAL_COUNTS.items():
+    for iso, (expected, _) in OFFICIAL_COUNTS.items():
         d = date.fromisoformat(iso)
         n = sum(1 for b, e in gem.values() if valid_on(b, e, d))
         flag = "ok" if n == expected else "MISMATCH"
