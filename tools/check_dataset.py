@@ -98,7 +98,7 @@ RISICO = {"POLITIEK_PRIMAAT", "LOKALE_BELEIDSVRIJHEID", "WISSELING_SLEUTELFIGURE
 
 # Field sets: (required, optional). The Rust loader rejects unknown fields.
 FIELDS = {
-    "bron": ({"sleutel", "titel", "uitgever", "url", "datum", "opmerking"}, set()),
+    "bron": ({"sleutel", "titel", "uitgever", "url", "datum", "opmerking"}, {"geldend_van", "geldend_tot", "vervallen_per"}),
     "provincie": ({"code", "naam", "tooi_uri", "bronnen"}, set()),
     "gemeente": ({"code", "naam", "provincie", "begindatum", "einddatum", "tooi_uri", "bronnen"}, {"opmerking"}),
     "herindeling": ({"sleutel", "soort", "datum", "opgeheven", "ontvangend", "nieuw", "tooi_uri", "bronnen"}, {"opmerking"}),
@@ -309,6 +309,14 @@ def check_bronnen(c: Checker, bronnen: list) -> set[str]:
             c.err(where, f"url is not an http(s) address: {url!r}")
         c.datum(where, r, "datum")
         c.string(where, r, "opmerking", nullable=True)
+        van = c.datum(where, r, "geldend_van")
+        tot = c.datum(where, r, "geldend_tot")
+        vervallen = c.datum(where, r, "vervallen_per")
+        if (tot is not None or vervallen is not None) and van is None:
+            c.err(where, "geldend_tot or vervallen_per without geldend_van")
+        c.period(where, van, tot)
+        if vervallen is not None and (tot is None or vervallen != tot + timedelta(days=1)):
+            c.err(where, "vervallen_per must be the day after geldend_tot (the last version ends when the regulation lapses)")
     unique(c, "bronnen.json", bronnen, "sleutel")
     return {r["sleutel"] for r in bronnen if isinstance(r, dict) and isinstance(r.get("sleutel"), str)}
 

@@ -79,6 +79,15 @@ pub struct BronRecord {
     pub url: Option<String>,
     pub datum: Option<NaiveDate>,
     pub opmerking: Option<String>,
+    /// For a regulation (CVDR): first day of the version cited, as "Geldend van" gives it.
+    #[serde(default)]
+    pub geldend_van: Option<NaiveDate>,
+    /// Last day of that version ("t/m"); `None` for "t/m heden" or when not recorded.
+    #[serde(default)]
+    pub geldend_tot: Option<NaiveDate>,
+    /// The day the regulation as a whole lapsed ("Regeling vervallen per"), if it did.
+    #[serde(default)]
+    pub vervallen_per: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
