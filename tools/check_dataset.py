@@ -114,14 +114,16 @@ FIELDS = {
     "onderzoek": (
         {"sleutel", "titel", "uitvoerder", "opdrachtgever", "publicatiedatum", "url", "kamerstuk", "opmerking",
          "kengetallen", "bronnen"},
-        {"onzeker"},
+        {"onzeker", "organisaties"},
     ),
+    "organisatie": ({"naam", "ambtelijke_fusie", "bron", "toelichting"}, set()),
     "kengetal": ({"sleutel", "soort", "peildatum", "waarde", "eenheid", "omschrijving", "opmerking"}, set()),
     "evaluatie": (
         {"sleutel", "onderzoek", "ambtelijke_fusie", "datum", "samenvatting", "tevredenheid", "voordelen_wegen_op",
          "motieven", "doelen", "risicos", "opmerking", "bronnen"},
-        {"onzeker"},
+        {"onzeker", "doelrealisatie", "doelrealisatie_toelichting", "bevindingen"},
     ),
+    "bevinding": ({"omschrijving", "citaat"}, set()),
     "motief": ({"motief", "toelichting"}, set()),
     "doel": ({"doel", "realisatie", "streefwaarde", "gerealiseerde_waarde", "eenheid", "toelichting"}, set()),
     "risico": ({"risico", "ervaren", "toelichting"}, set()),
@@ -534,7 +536,7 @@ def check_fusies(c: Checker, fusies: list, gem: dict) -> dict[str, dict]:
     return by_key
 
 
-def check_onderzoeken(c: Checker, onderzoeken: list) -> dict[str, dict]:
+def check_onderzoeken(c: Checker, onderzoeken: list, fusies: dict) -> dict[str, dict]:
     by_key = {}
     for o in onderzoeken:
         where = f"onderzoeken.json[{o.get('sleutel') if isinstance(o, dict) else '?'}]"
@@ -564,6 +566,23 @@ def check_onderzoeken(c: Checker, onderzoeken: list) -> dict[str, dict]:
             c.string(w, k, "omschrijving")
             c.string(w, k, "opmerking", nullable=True)
         unique(c, where, kengetallen, "sleutel")
+        organisaties = o.get("organisaties", [])
+        if not isinstance(organisaties, list):
+            c.err(where, "organisaties must be a list")
+            organisaties = []
+        for g in organisaties:
+            w = f"{where} organisaties[{g.get('naam') if isinstance(g, dict) else '?'}]"
+            if not c.fields(w, g, "organisatie"):
+                continue
+            c.string(w, g, "naam")
+            c.string(w, g, "toelichting", nullable=True)
+            fus = c.string(w, g, "ambtelijke_fusie", nullable=True)
+            if fus is not None and fus not in fusies:
+                c.err(w, f"ambtelijke_fusie {fus!r} does not exist")
+            bron = c.string(w, g, "bron")
+            if bron is not None:
+                c.bron_refs.append((w, bron))
+        unique(c, where, organisaties, "naam")
         if key is not None:
             by_key[key] = o
     unique(c, "onderzoeken.json", onderzoeken, "sleutel")
@@ -591,6 +610,19 @@ def check_evaluaties(c: Checker, evaluaties: list, onderzoeken: dict, fusies: di
         c.string(where, e, "samenvatting")
         c.enum(where, e, "tevredenheid", TEVREDENHEID)
         c.boolean(where, e, "voordelen_wegen_op")
+        c.enum(where, e, "doelrealisatie", REALISATIE, nullable=True)
+        c.string(where, e, "doelrealisatie_toelichting", nullable=True)
+        if e.get("doelrealisatie_toelichting") is not None and e.get("doelrealisatie") is None:
+            c.err(where, "doelrealisatie_toelichting without doelrealisatie")
+        bevindingen = e.get("bevindingen", [])
+        if not isinstance(bevindingen, list):
+            c.err(where, "bevindingen must be a list")
+            bevindingen = []
+        for i, b in enumerate(bevindingen):
+            w = f"{where} bevindingen[{i}]"
+            if c.fields(w, b, "bevinding"):
+                c.string(w, b, "omschrijving")
+                c.string(w, b, "citaat", nullable=True)
         c.onzeker(where, e)
         c.citations(where, e)
         for part, kind, key, allowed in (
@@ -670,7 +702,7 @@ def main(argv: list[str]) -> int:
     gem = check_gemeenten(c, loaded["gemeenten.json"], provincies)
     check_herindelingen(c, loaded["herindelingen.json"], gem)
     fusies = check_fusies(c, loaded["ambtelijke_fusies.json"], gem)
-    onderzoeken = check_onderzoeken(c, loaded["onderzoeken.json"])
+    onderzoeken = check_onderzoeken(c, loaded["onderzoeken.json"], fusies)
     check_evaluaties(c, loaded["evaluaties.json"], onderzoeken, fusies)
 
     for iso, (_, key) in OFFICIAL_COUNTS.items():
@@ -704,6 +736,13 @@ def main(argv: list[str]) -> int:
     for o in onderzoeken.values():
         for k in o.get("kengetallen", []):
             print(f"  {o['sleutel']}: {k.get('soort')} on {k.get('peildatum')}: {k.get('waarde')}")
+            if k.get("soort") == "AANTAL_AMBTELIJKE_FUSIEORGANISATIES" and isinstance(k.get("waarde"), (int, float)):
+                orgs = [g for g in o.get("organisaties", []) if isinstance(g, dict)]
+                held = [g["naam"] for g in orgs if g.get("ambtelijke_fusie")]
+                print(
+                    f"    attributed to the study: {len(orgs)} ({len(held)} held by the registry: {', '.join(held) or '-'}); "
+                    f"not attributed: {max(0, round(k['waarde']) - len(orgs))}"
+                )
 
     total = {name: len(loaded[name]) for name in FILES}
     deelnames = sum(len(f.get("deelnames", [])) for f in fusies.values())

@@ -126,6 +126,21 @@ pub fn problems(dataset: &Dataset) -> Vec<String> {
     for o in &dataset.onderzoeken {
         cite(format!("onderzoek {}", o.sleutel), &o.bronnen, &mut out);
         unique(&mut out, &format!("kengetal of {}", o.sleutel), o.kengetallen.iter().map(|k| k.sleutel.as_str()));
+        unique(&mut out, &format!("organisation of {}", o.sleutel), o.organisaties.iter().map(|g| g.naam.as_str()));
+        for org in &o.organisaties {
+            if let Some(f) = org.ambtelijke_fusie.as_deref().filter(|f| !fusies.contains(f)) {
+                out.push(format!(
+                    "onderzoek {}: organisation '{}' refers to unknown ambtelijke fusie {f}",
+                    o.sleutel, org.naam
+                ));
+            }
+            if !bronnen.contains(org.bron.as_str()) {
+                out.push(format!(
+                    "onderzoek {}: organisation '{}' cites unknown source '{}'",
+                    o.sleutel, org.naam, org.bron
+                ));
+            }
+        }
     }
     for e in &dataset.evaluaties {
         cite(format!("evaluatie {}", e.sleutel), &e.bronnen, &mut out);
