@@ -119,3 +119,75 @@ async fn statistiek_counts_the_municipalities_cbs_counts() {
         assert_eq!(telling.aantal_gemeenten, cbs as u64, "municipalities on {peildatum}");
     }
 }
+
+#[test]
+fn a_fusie_that_contradicts_its_own_regulation_is_caught() {
+    let data = Dataset::bundled().expect("bundled dataset parses");
+    let cited_periods: Vec<_> = data.bronnen.iter().filter(|b| b.geldend_van.is_some()).collect();
+    assert!(!cited_periods.is_empty(), "some regulations carry their 'Geldend van' period");
+
+    // Duivenvoorde's regulation lapsed on 2023-01-01: running on would contradict it.
+    let mut open_ended = data.clone();
+    let duivenvoorde = open_ended.ambtelijke_fusies.iter_mut().find(|f| f.sleutel == "duivenvoorde").unwrap();
+    duivenvoorde.einddatum = None;
+    duivenvoorde.eindreden = None;
+    for d in &mut duivenvoorde.deelnames {
+        d.einddatum = None;
+    }
+    let problems = dataset::problems(&open_ended);
+    assert!(problems.iter().any(|p| p.contains("cvdr252074") && p.contains("lapsed")), "{problems:?}");
+
+    // Dienst Dommelvallei's regulation is in force since 2025-05-27 up to today: an earlier end contradicts it.
+    let mut ended = data.clone();
+    let dommelvallei = ended.ambtelijke_fusies.iter_mut().find(|f| f.sleutel == "dommelvallei").unwrap();
+    let einde = NaiveDate::from_ymd_opt(2024, 12, 31);
+    dommelvallei.einddatum = einde;
+    for d in &mut dommelvallei.deelnames {
+        d.einddatum = einde;
+    }
+    let problems = dataset::problems(&ended);
+    assert!(problems.iter().any(|p| p.contains("cvdr739792")), "{problems:?}");
+}
+
+#[tokio::test]
+async fn the_api_shows_the_study_beside_the_registry_with_its_known_coverage() {
+    let schema = fusieregister::graphql::build_schema(common::seeded_database().await);
+    let data = common::data(
+        &schema,
+        r#"{ statistiek(peildatum: "2015-01-01") { aantalGemeenten aantalAmbtelijkeFusies
+               kengetallen { kengetal { soort waarde } registerWaarde
+                 dekking { aantalNietToegeschreven inRegister { naam ambtelijkeFusie { sleutel } bron { sleutel } }
+                           nietInRegister { naam } } } }
+             evaluaties(onderzoek: "samen-sterker-maar-toch-apart-2016") { edges { node {
+               doelrealisatie doelen { realisatie } bevindingen { citaat } } } } }"#,
+        serde_json::json!({}),
+    )
+    .await;
+    let statistiek = &data["statistiek"];
+    assert_eq!(statistiek["aantalGemeenten"], 393);
+    let organisaties = statistiek["kengetallen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kengetal"]["soort"] == "AANTAL_AMBTELIJKE_FUSIEORGANISATIES")
+        .expect("the study's count of organisations");
+    assert_eq!(organisaties["kengetal"]["waarde"], 16.0);
+    let dekking = &organisaties["dekking"];
+    let in_register = dekking["inRegister"].as_array().unwrap();
+    assert!(in_register.iter().any(|o| o["ambtelijkeFusie"]["sleutel"] == "groningen-tenboer"), "{dekking:#}");
+    assert!(in_register.iter().all(|o| !o["bron"]["sleutel"].is_null()), "every attribution cites its source");
+    let bekend = in_register.len() + dekking["nietInRegister"].as_array().unwrap().len();
+    assert_eq!(dekking["aantalNietToegeschreven"], 16 - bekend);
+
+    // The letter judges the goals only as a whole: no goal claims a result of its own.
+    let algemeen = &data["evaluaties"]["edges"][0]["node"];
+    assert_eq!(algemeen["doelrealisatie"], "GEREALISEERD");
+    assert!(algemeen["doelen"].as_array().unwrap().iter().all(|d| d["realisatie"] == "ONBEKEND"), "{algemeen:#}");
+    assert!(
+        algemeen["bevindingen"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["citaat"].as_str().is_some_and(|c| c.contains("gastheermodel")))
+    );
+}

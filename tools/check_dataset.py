@@ -536,6 +536,30 @@ def check_fusies(c: Checker, fusies: list, gem: dict) -> dict[str, dict]:
     return by_key
 
 
+def check_regelingen(c: Checker, fusies: dict, bronnen: list) -> None:
+    """A fusie must not contradict the 'Geldend van ... t/m ...' period of a regulation it cites."""
+    regelingen = {b["sleutel"]: b for b in bronnen if isinstance(b, dict) and b.get("geldend_van")}
+    for key, f in fusies.items():
+        begin = date.fromisoformat(f["begindatum"]) if f.get("begindatum") else None
+        end = date.fromisoformat(f["einddatum"]) if f.get("einddatum") else None
+        for cit in f.get("bronnen", []):
+            r = regelingen.get(cit.get("bron") if isinstance(cit, dict) else None)
+            if r is None:
+                continue
+            where = f"ambtelijke_fusies.json[{key}] against {r['sleutel']}"
+            van = date.fromisoformat(r["geldend_van"])
+            tot = date.fromisoformat(r["geldend_tot"]) if r.get("geldend_tot") else None
+            vervallen = date.fromisoformat(r["vervallen_per"]) if r.get("vervallen_per") else None
+            if end is not None and end < van:
+                c.err(where, f"ends {end}, before the cited version is in force (geldend van {van})")
+            if begin is not None and tot is not None and tot < begin:
+                c.err(where, f"begins {begin}, after the cited version ended (t/m {tot})")
+            if vervallen is not None and (end is None or end >= vervallen):
+                c.err(where, f"the regulation lapsed on {vervallen}, but the fusie runs until {end or 'today'}")
+            if tot is None and vervallen is None and end is not None:
+                c.err(where, f"the cited version is in force up to today, but the fusie ended on {end}")
+
+
 def check_onderzoeken(c: Checker, onderzoeken: list, fusies: dict) -> dict[str, dict]:
     by_key = {}
     for o in onderzoeken:
@@ -702,6 +726,7 @@ def main(argv: list[str]) -> int:
     gem = check_gemeenten(c, loaded["gemeenten.json"], provincies)
     check_herindelingen(c, loaded["herindelingen.json"], gem)
     fusies = check_fusies(c, loaded["ambtelijke_fusies.json"], gem)
+    check_regelingen(c, fusies, loaded["bronnen.json"])
     onderzoeken = check_onderzoeken(c, loaded["onderzoeken.json"], fusies)
     check_evaluaties(c, loaded["evaluaties.json"], onderzoeken, fusies)
 
