@@ -109,7 +109,7 @@ fn node_with<'a>(connection: &'a Value, sleutel: &str) -> &'a Value {
         .iter()
         .map(|e| &e["node"])
         .find(|n| n["sleutel"] == sleutel)
-        .unwrap_or_else(|| panic!("{sleutel} is not listed in {connection:#}"))
+        .expect("the record is listed in the connection")
 }
 
 fn onderzoek_input() -> Value {
