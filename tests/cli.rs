@@ -25,7 +25,7 @@ fn seed_loads_once_and_a_second_run_inserts_nothing() {
 
     let first = run();
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
-    assert!(String::from_utf8_lossy(&first.stderr).contains("gemeenten: 605"));
+    assert!(String::from_utf8_lossy(&first.stderr).contains("gemeenten: 606"));
     let second = run();
     assert!(second.status.success());
     let log = String::from_utf8_lossy(&second.stderr);

@@ -100,6 +100,18 @@ const VOEG_BRON_TOE: &str = r#"mutation($input: VoegBronToeInput!) {
 /// The seeded study, published 2016-01-13.
 const STUDIE: &str = "samen-sterker-maar-toch-apart-2016";
 
+/// The node with `sleutel` in a connection, whatever its place (the bundled dataset has more rows
+/// than these tests add).
+fn node_with<'a>(connection: &'a Value, sleutel: &str) -> &'a Value {
+    connection["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["node"])
+        .find(|n| n["sleutel"] == sleutel)
+        .expect("the record is listed in the connection")
+}
+
 fn onderzoek_input() -> Value {
     json!({
         "sleutel": "monitor-2024",
@@ -196,7 +208,8 @@ async fn a_study_is_registered_with_its_figures_and_sources() {
         json!({}),
     )
     .await;
-    assert_eq!(read["onderzoeken"]["totalCount"], 2);
+    let seeded = fusieregister::dataset::Dataset::bundled().unwrap().onderzoeken.len();
+    assert_eq!(read["onderzoeken"]["totalCount"], seeded + 1);
     let node = &read["onderzoeken"]["edges"][0]["node"];
     assert_eq!(node["sleutel"], "monitor-2024");
     assert_eq!(node["publicatiedatum"], "2024-03-01");
@@ -293,14 +306,14 @@ async fn an_evaluation_keeps_the_input_order_and_shows_under_its_fusie_and_study
         &schema,
         &format!(
             r#"{{ evaluaties(onderzoek: "{STUDIE}", ambtelijkeFusie: "bar") {{ totalCount edges {{ node {{ sleutel }} }} }}
-               onderzoeken {{ edges {{ node {{ evaluaties {{ sleutel }} }} }} }} }}"#
+               onderzoeken {{ edges {{ node {{ sleutel evaluaties {{ sleutel }} }} }} }} }}"#
         ),
         json!({}),
     )
     .await;
     assert_eq!(listed["evaluaties"]["totalCount"], 1);
     assert_eq!(listed["evaluaties"]["edges"][0]["node"]["sleutel"], "bar-evaluatie-2017");
-    let of_study = listed["onderzoeken"]["edges"][0]["node"]["evaluaties"].as_array().unwrap();
+    let of_study = node_with(&listed["onderzoeken"], STUDIE)["evaluaties"].as_array().unwrap();
     assert!(of_study.iter().any(|e| e["sleutel"] == "bar-evaluatie-2017"));
 
     // One change: the evaluation (it cites an existing source; its parts belong to it).
@@ -418,8 +431,8 @@ async fn a_source_is_cited_for_each_kind_of_record() {
         .find(|e| e["node"]["sleutel"] == "2000-01-01-nijkerk")
         .expect("the herindeling is listed");
     assert!(cites(&nijkerk["node"]["bronnen"]));
-    assert!(cites(&read["evaluaties"]["edges"][0]["node"]["bronnen"]));
-    assert!(cites(&read["onderzoeken"]["edges"][0]["node"]["bronnen"]));
+    assert!(cites(&node_with(&read["evaluaties"], "bar-evaluatie-2017")["bronnen"]));
+    assert!(cites(&node_with(&read["onderzoeken"], STUDIE)["bronnen"]));
 
     // One change per citation, none for the source that already existed.
     let entries = log(&conn).await;
@@ -607,4 +620,44 @@ async fn each_broken_rule_of_a_citation_names_its_field_and_writes_nothing() {
         assert_eq!((code(&response), field(&response)), (expected_code, expected_field), "{variables}: {response:#}");
     }
     assert_eq!(counts(&conn).await, before, "no refused request wrote anything");
+}
+
+#[tokio::test]
+async fn an_evaluation_can_judge_the_goals_only_as_a_whole_and_keep_further_findings() {
+    let conn = common::seeded_database().await;
+    let schema = build_schema(conn.clone());
+    let mut input = evaluatie_input();
+    input["sleutel"] = json!("bar-algemeen-oordeel");
+    input["doelrealisatie"] = json!("GEREALISEERD");
+    input["doelrealisatieToelichting"] = json!("'de doelen worden gehaald'");
+    input["doelen"] = json!([{ "doel": "DIENSTVERLENING", "realisatie": "ONBEKEND" }]);
+    input["bevindingen"] = json!([
+        { "omschrijving": "Meestal een openbaar lichaam.", "citaat": "meestal een openbaar lichaam op basis van de Wgr" },
+        { "omschrijving": "Het aantal groeit naar verwachting." }
+    ]);
+    let query = r#"mutation($input: LegEvaluatieVastInput!) { legEvaluatieVast(input: $input) {
+        evaluatie { doelrealisatie doelrealisatieToelichting doelen { realisatie } bevindingen { omschrijving citaat } } } }"#;
+    let response = write(&schema, query, json!({ "input": input })).await;
+    ok(&response);
+    let evaluatie = &response["data"]["legEvaluatieVast"]["evaluatie"];
+    assert_eq!(evaluatie["doelrealisatie"], "GEREALISEERD");
+    assert_eq!(evaluatie["doelrealisatieToelichting"], "'de doelen worden gehaald'");
+    assert_eq!(evaluatie["doelen"], json!([{ "realisatie": "ONBEKEND" }]));
+    assert_eq!(
+        evaluatie["bevindingen"],
+        json!([
+            { "omschrijving": "Meestal een openbaar lichaam.", "citaat": "meestal een openbaar lichaam op basis van de Wgr" },
+            { "omschrijving": "Het aantal groeit naar verwachting.", "citaat": null }
+        ]),
+        "in input order"
+    );
+
+    // A finding without words is refused, and nothing is written.
+    let before = counts(&conn).await;
+    let mut empty = evaluatie_input();
+    empty["sleutel"] = json!("bar-lege-bevinding");
+    empty["bevindingen"] = json!([{ "omschrijving": "  " }]);
+    let response = write(&schema, LEG_EVALUATIE_VAST, json!({ "input": empty })).await;
+    assert_eq!((code(&response), field(&response)), ("BAD_USER_INPUT", "bevindingen"), "{response:#}");
+    assert_eq!(counts(&conn).await, before);
 }

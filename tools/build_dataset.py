@@ -59,6 +59,55 @@ DATE_CORRECTIONS = {
     ),
 }
 
+# Municipalities the TOOI register leaves out, added so that the counts per date agree with CBS.
+# Each entry: the record to add (without bronnen), the TOOI change it belongs to (URI, role), its
+# citations, and the note recorded on the change. The build fails if the register ever gains the
+# code itself, so a fixed register does not end up with the municipality twice.
+MISSING_MUNICIPALITIES = [
+    {
+        "gemeente": {
+            "code": "GM0248",
+            "naam": "Hengelo",
+            "provincie": "PV25",
+            "begindatum": None,
+            "einddatum": "2004-12-31",
+            "tooi_uri": None,
+            "opmerking": (
+                "Hengelo (Gelderland) is missing from the TOOI register, which lists only four of the five "
+                "municipalities merged into Bronckhorst on 2005-01-01. Added from public sources: plaatsengids.nl "
+                "names Hengelo among the five and calls it an independent municipality up to and including 2004; "
+                "CBS's counts of 489 municipalities on 2003-01-01 and 483 on 2004-01-01 hold only with it. Its "
+                "CBS code GM0248 is taken from a source review and was not re-read here. The begin date is empty, "
+                "as for every municipality that existed before the register's coverage."
+            ),
+        },
+        "wijziging": "https://identifier.overheid.nl/tooi/id/gemeente/wzg_06926706",
+        "rol": "opgeheven",
+        "bronnen": [
+            {
+                "bron": "plaatsengids-bronckhorst",
+                "toelichting": "Names Hengelo as one of the five municipalities merged into Bronckhorst in 2005.",
+            },
+            {
+                "bron": "plaatsengids-hengelo-gelderland",
+                "toelichting": "Hengelo was an independent municipality up to and including 2004.",
+            },
+            {
+                "bron": "cbs-2003-489-gemeenten",
+                "toelichting": "489 municipalities on 2003-01-01: the count holds only with Hengelo.",
+            },
+            {
+                "bron": "cbs-2004-483-gemeenten",
+                "toelichting": "483 municipalities on 2004-01-01: the count holds only with Hengelo.",
+            },
+        ],
+        "opmerking": (
+            "The TOOI change record lists four abolished municipalities; Hengelo (GM0248), the fifth, is missing "
+            "from the register and was added by the build (see its municipality record)."
+        ),
+    },
+]
+
 CBS_CODE = re.compile(r"^GM\d{4}$")
 PV_CODE = re.compile(r"^PV\d{2}$")
 
@@ -148,6 +197,12 @@ def build_gemeenten(src: Path, provincie_codes: set[str]) -> list[dict]:
                 "bronnen": citation(BRON_GEMEENTEN),
             }
         )
+    for extra in MISSING_MUNICIPALITIES:
+        record = dict(extra["gemeente"])
+        if record["code"] in seen:
+            raise SourceError(f"{record['code']} is in the register now; drop it from MISSING_MUNICIPALITIES")
+        record["bronnen"] = [dict(c) for c in extra["bronnen"]]
+        out.append(record)
     out.sort(key=lambda g: g["code"])
     return out
 
@@ -188,6 +243,13 @@ def build_herindelingen(src: Path, gemeenten: list[dict]) -> list[dict]:
         opgeheven = parse_members(row["opgeheven (prov:invalidated)"], where, known)
         ontvangend = parse_members(row["voortgezet/ontvangend (prov:used)"], where, known)
         nieuw = parse_members(row["nieuw (prov:generated)"], where, known)
+        roles = {"opgeheven": opgeheven, "ontvangend": ontvangend, "nieuw": nieuw}
+        extra_bronnen = []
+        for extra in (m for m in MISSING_MUNICIPALITIES if m["wijziging"] == uri):
+            code = extra["gemeente"]["code"]
+            roles[extra["rol"]].append((code, extra["gemeente"]["naam"]))
+            opmerking = f"{opmerking} {extra['opmerking']}" if opmerking else extra["opmerking"]
+            extra_bronnen.append(dict(extra["bronnen"][0]))
         # Key: date + slug of the new municipality, else of the first receiving one (source order).
         named = nieuw or ontvangend
         if not named:
@@ -203,12 +265,14 @@ def build_herindelingen(src: Path, gemeenten: list[dict]) -> list[dict]:
         }
         if opmerking is not None:
             record["opmerking"] = opmerking
-        record["bronnen"] = [{"bron": BRON_GEMEENTEN, "toelichting": toelichting}]
+        record["bronnen"] = [{"bron": BRON_GEMEENTEN, "toelichting": toelichting}, *extra_bronnen]
         out.append(record)
     out.sort(key=lambda h: (h["datum"], h["sleutel"]))
-    unused = set(DATE_CORRECTIONS) - {h["tooi_uri"] for h in out}
+    unused = (set(DATE_CORRECTIONS) | {m["wijziging"] for m in MISSING_MUNICIPALITIES}) - {
+        h["tooi_uri"] for h in out
+    }
     if unused:
-        raise SourceError(f"date corrections for unknown changes: {sorted(unused)}")
+        raise SourceError(f"corrections for unknown changes: {sorted(unused)}")
     keys = [h["sleutel"] for h in out]
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:

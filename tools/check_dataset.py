@@ -9,7 +9,7 @@ AFNEMER; a fusieorganisatie has at least two DEELNEMERs when it starts) and the 
 rules (abolished municipalities end the day before, new ones begin on the day). It also checks
 that each file is written in the canonical layout (2-space indent, trailing newline).
 
-Prints the number of municipalities on the reference dates (which must be the official counts)
+Prints the number of municipalities on every 1 January with a published CBS figure (which must match)
 and the registry's own counts of ambtelijke fusies next to the study's published figures.
 Exits 1 when any rule is violated.
 
@@ -39,10 +39,35 @@ FILES = [
     "evaluaties.json",
 ]
 
-EXPECTED_RECORDS = {"provincies.json": 12, "gemeenten.json": 605, "herindelingen.json": 128, "ambtelijke_fusies.json": 32}
+EXPECTED_RECORDS = {"provincies.json": 12, "gemeenten.json": 606, "herindelingen.json": 128, "ambtelijke_fusies.json": 32}
 
-# Official number of municipalities on these dates.
-OFFICIAL_COUNTS = {"2015-01-01": 393, "2016-01-01": 390, "2019-01-01": 355, "2023-01-01": 342}
+# The number of municipalities on 1 January as CBS published it (on its own site or as reported by the
+# press), with the source in bronnen.json. 2010 is missing: no CBS or other official figure was found.
+# 2018 and 2020 follow from CBS's "N fewer than a year before" for the next year. Before 2003 the register
+# differs from CBS (Echt-Susteren and Sluis without a begin date, see data/README.md), so no year before
+# 2003 is listed.
+OFFICIAL_COUNTS = {
+    "2003-01-01": (489, "cbs-2003-489-gemeenten"),
+    "2004-01-01": (483, "cbs-2004-483-gemeenten"),
+    "2005-01-01": (467, "cbs-2005-467-gemeenten"),
+    "2006-01-01": (458, "cbs-2006-458-gemeenten"),
+    "2007-01-01": (443, "cbs-2007-443-gemeenten"),
+    "2008-01-01": (443, "cbs-2008-443-gemeenten"),
+    "2009-01-01": (441, "cbs-2009-441-gemeenten"),
+    "2011-01-01": (418, "nieuwsnl-2020-12-30-gemeenten-2021"),
+    "2012-01-01": (415, "nd-1076605-gemeenten-2022"),
+    "2013-01-01": (408, "trendsinhr-2013-408-gemeenten"),
+    "2014-01-01": (403, "nu-3966581-minder-dan-vierhonderd-gemeenten"),
+    "2015-01-01": (393, "nu-3966581-minder-dan-vierhonderd-gemeenten"),
+    "2016-01-01": (390, "innolumis-2016-01-12-cbs-390-gemeenten"),
+    "2017-01-01": (388, "rd-1362922-bijna-240-gemeenten-minder"),
+    "2018-01-01": (380, "blikopnieuws-269778-sterkste-daling-gemeenten"),
+    "2019-01-01": (355, "blikopnieuws-269778-sterkste-daling-gemeenten"),
+    "2020-01-01": (355, "nieuwsnl-2020-12-30-gemeenten-2021"),
+    "2021-01-01": (352, "nieuwsnl-2020-12-30-gemeenten-2021"),
+    "2022-01-01": (345, "nd-1076605-gemeenten-2022"),
+    "2023-01-01": (342, "blikopnieuws-296914-342-gemeenten-2023"),
+}
 FUSION_DATES = ["2015-01-01", "2016-01-01"]
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -73,7 +98,7 @@ RISICO = {"POLITIEK_PRIMAAT", "LOKALE_BELEIDSVRIJHEID", "WISSELING_SLEUTELFIGURE
 
 # Field sets: (required, optional). The Rust loader rejects unknown fields.
 FIELDS = {
-    "bron": ({"sleutel", "titel", "uitgever", "url", "datum", "opmerking"}, set()),
+    "bron": ({"sleutel", "titel", "uitgever", "url", "datum", "opmerking"}, {"geldend_van", "geldend_tot", "vervallen_per"}),
     "provincie": ({"code", "naam", "tooi_uri", "bronnen"}, set()),
     "gemeente": ({"code", "naam", "provincie", "begindatum", "einddatum", "tooi_uri", "bronnen"}, {"opmerking"}),
     "herindeling": ({"sleutel", "soort", "datum", "opgeheven", "ontvangend", "nieuw", "tooi_uri", "bronnen"}, {"opmerking"}),
@@ -89,14 +114,16 @@ FIELDS = {
     "onderzoek": (
         {"sleutel", "titel", "uitvoerder", "opdrachtgever", "publicatiedatum", "url", "kamerstuk", "opmerking",
          "kengetallen", "bronnen"},
-        {"onzeker"},
+        {"onzeker", "organisaties"},
     ),
+    "organisatie": ({"naam", "ambtelijke_fusie", "bron", "toelichting"}, set()),
     "kengetal": ({"sleutel", "soort", "peildatum", "waarde", "eenheid", "omschrijving", "opmerking"}, set()),
     "evaluatie": (
         {"sleutel", "onderzoek", "ambtelijke_fusie", "datum", "samenvatting", "tevredenheid", "voordelen_wegen_op",
          "motieven", "doelen", "risicos", "opmerking", "bronnen"},
-        {"onzeker"},
+        {"onzeker", "doelrealisatie", "doelrealisatie_toelichting", "bevindingen"},
     ),
+    "bevinding": ({"omschrijving", "citaat"}, set()),
     "motief": ({"motief", "toelichting"}, set()),
     "doel": ({"doel", "realisatie", "streefwaarde", "gerealiseerde_waarde", "eenheid", "toelichting"}, set()),
     "risico": ({"risico", "ervaren", "toelichting"}, set()),
@@ -284,6 +311,14 @@ def check_bronnen(c: Checker, bronnen: list) -> set[str]:
             c.err(where, f"url is not an http(s) address: {url!r}")
         c.datum(where, r, "datum")
         c.string(where, r, "opmerking", nullable=True)
+        van = c.datum(where, r, "geldend_van")
+        tot = c.datum(where, r, "geldend_tot")
+        vervallen = c.datum(where, r, "vervallen_per")
+        if (tot is not None or vervallen is not None) and van is None:
+            c.err(where, "geldend_tot or vervallen_per without geldend_van")
+        c.period(where, van, tot)
+        if vervallen is not None and (tot is None or vervallen != tot + timedelta(days=1)):
+            c.err(where, "vervallen_per must be the day after geldend_tot (the last version ends when the regulation lapses)")
     unique(c, "bronnen.json", bronnen, "sleutel")
     return {r["sleutel"] for r in bronnen if isinstance(r, dict) and isinstance(r.get("sleutel"), str)}
 
@@ -501,7 +536,31 @@ def check_fusies(c: Checker, fusies: list, gem: dict) -> dict[str, dict]:
     return by_key
 
 
-def check_onderzoeken(c: Checker, onderzoeken: list) -> dict[str, dict]:
+def check_regelingen(c: Checker, fusies: dict, bronnen: list) -> None:
+    """A fusie must not contradict the 'Geldend van ... t/m ...' period of a regulation it cites."""
+    regelingen = {b["sleutel"]: b for b in bronnen if isinstance(b, dict) and b.get("geldend_van")}
+    for key, f in fusies.items():
+        begin = date.fromisoformat(f["begindatum"]) if f.get("begindatum") else None
+        end = date.fromisoformat(f["einddatum"]) if f.get("einddatum") else None
+        for cit in f.get("bronnen", []):
+            r = regelingen.get(cit.get("bron") if isinstance(cit, dict) else None)
+            if r is None:
+                continue
+            where = f"ambtelijke_fusies.json[{key}] against {r['sleutel']}"
+            van = date.fromisoformat(r["geldend_van"])
+            tot = date.fromisoformat(r["geldend_tot"]) if r.get("geldend_tot") else None
+            vervallen = date.fromisoformat(r["vervallen_per"]) if r.get("vervallen_per") else None
+            if end is not None and end < van:
+                c.err(where, f"ends {end}, before the cited version is in force (geldend van {van})")
+            if begin is not None and tot is not None and tot < begin:
+                c.err(where, f"begins {begin}, after the cited version ended (t/m {tot})")
+            if vervallen is not None and (end is None or end >= vervallen):
+                c.err(where, f"the regulation lapsed on {vervallen}, but the fusie runs until {end or 'today'}")
+            if tot is None and vervallen is None and end is not None:
+                c.err(where, f"the cited version is in force up to today, but the fusie ended on {end}")
+
+
+def check_onderzoeken(c: Checker, onderzoeken: list, fusies: dict) -> dict[str, dict]:
     by_key = {}
     for o in onderzoeken:
         where = f"onderzoeken.json[{o.get('sleutel') if isinstance(o, dict) else '?'}]"
@@ -531,6 +590,23 @@ def check_onderzoeken(c: Checker, onderzoeken: list) -> dict[str, dict]:
             c.string(w, k, "omschrijving")
             c.string(w, k, "opmerking", nullable=True)
         unique(c, where, kengetallen, "sleutel")
+        organisaties = o.get("organisaties", [])
+        if not isinstance(organisaties, list):
+            c.err(where, "organisaties must be a list")
+            organisaties = []
+        for g in organisaties:
+            w = f"{where} organisaties[{g.get('naam') if isinstance(g, dict) else '?'}]"
+            if not c.fields(w, g, "organisatie"):
+                continue
+            c.string(w, g, "naam")
+            c.string(w, g, "toelichting", nullable=True)
+            fus = c.string(w, g, "ambtelijke_fusie", nullable=True)
+            if fus is not None and fus not in fusies:
+                c.err(w, f"ambtelijke_fusie {fus!r} does not exist")
+            bron = c.string(w, g, "bron")
+            if bron is not None:
+                c.bron_refs.append((w, bron))
+        unique(c, where, organisaties, "naam")
         if key is not None:
             by_key[key] = o
     unique(c, "onderzoeken.json", onderzoeken, "sleutel")
@@ -558,6 +634,19 @@ def check_evaluaties(c: Checker, evaluaties: list, onderzoeken: dict, fusies: di
         c.string(where, e, "samenvatting")
         c.enum(where, e, "tevredenheid", TEVREDENHEID)
         c.boolean(where, e, "voordelen_wegen_op")
+        c.enum(where, e, "doelrealisatie", REALISATIE, nullable=True)
+        c.string(where, e, "doelrealisatie_toelichting", nullable=True)
+        if e.get("doelrealisatie_toelichting") is not None and e.get("doelrealisatie") is None:
+            c.err(where, "doelrealisatie_toelichting without doelrealisatie")
+        bevindingen = e.get("bevindingen", [])
+        if not isinstance(bevindingen, list):
+            c.err(where, "bevindingen must be a list")
+            bevindingen = []
+        for i, b in enumerate(bevindingen):
+            w = f"{where} bevindingen[{i}]"
+            if c.fields(w, b, "bevinding"):
+                c.string(w, b, "omschrijving")
+                c.string(w, b, "citaat", nullable=True)
         c.onzeker(where, e)
         c.citations(where, e)
         for part, kind, key, allowed in (
@@ -637,9 +726,12 @@ def main(argv: list[str]) -> int:
     gem = check_gemeenten(c, loaded["gemeenten.json"], provincies)
     check_herindelingen(c, loaded["herindelingen.json"], gem)
     fusies = check_fusies(c, loaded["ambtelijke_fusies.json"], gem)
-    onderzoeken = check_onderzoeken(c, loaded["onderzoeken.json"])
+    check_regelingen(c, fusies, loaded["bronnen.json"])
+    onderzoeken = check_onderzoeken(c, loaded["onderzoeken.json"], fusies)
     check_evaluaties(c, loaded["evaluaties.json"], onderzoeken, fusies)
 
+    for iso, (_, key) in OFFICIAL_COUNTS.items():
+        c.bron_refs.append((f"official count {iso}", key))
     for where, key in c.bron_refs:
         if key not in bronnen:
             c.err(where, f"bron {key!r} does not exist in bronnen.json")
@@ -648,7 +740,7 @@ def main(argv: list[str]) -> int:
         c.warn("bronnen.json", f"bron {key!r} is not cited by any record")
 
     print("Municipalities existing on the reference date (official count):")
-    for iso, expected in OFFICIAL_COUNTS.items():
+    for iso, (expected, _) in OFFICIAL_COUNTS.items():
         d = date.fromisoformat(iso)
         n = sum(1 for b, e in gem.values() if valid_on(b, e, d))
         flag = "ok" if n == expected else "MISMATCH"
@@ -669,6 +761,13 @@ def main(argv: list[str]) -> int:
     for o in onderzoeken.values():
         for k in o.get("kengetallen", []):
             print(f"  {o['sleutel']}: {k.get('soort')} on {k.get('peildatum')}: {k.get('waarde')}")
+            if k.get("soort") == "AANTAL_AMBTELIJKE_FUSIEORGANISATIES" and isinstance(k.get("waarde"), (int, float)):
+                orgs = [g for g in o.get("organisaties", []) if isinstance(g, dict)]
+                held = [g["naam"] for g in orgs if g.get("ambtelijke_fusie")]
+                print(
+                    f"    attributed to the study: {len(orgs)} ({len(held)} held by the registry: {', '.join(held) or '-'}); "
+                    f"not attributed: {max(0, round(k['waarde']) - len(orgs))}"
+                )
 
     total = {name: len(loaded[name]) for name in FILES}
     deelnames = sum(len(f.get("deelnames", [])) for f in fusies.values())

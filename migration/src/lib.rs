@@ -11,6 +11,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_create_registry;
 mod m20261128_000002_create_api_token;
 mod m20261128_000003_create_wijziging;
+mod m20261201_000004_doelrealisatie_en_dekking;
 
 /// The ordered list of every migration of the registry.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_create_registry::Migration),
             Box::new(m20261128_000002_create_api_token::Migration),
             Box::new(m20261128_000003_create_wijziging::Migration),
+            Box::new(m20261201_000004_doelrealisatie_en_dekking::Migration),
         ]
     }
 }

@@ -79,6 +79,15 @@ pub struct BronRecord {
     pub url: Option<String>,
     pub datum: Option<NaiveDate>,
     pub opmerking: Option<String>,
+    /// For a regulation (CVDR): first day of the version cited, as "Geldend van" gives it.
+    #[serde(default)]
+    pub geldend_van: Option<NaiveDate>,
+    /// Last day of that version ("t/m"); `None` for "t/m heden" or when not recorded.
+    #[serde(default)]
+    pub geldend_tot: Option<NaiveDate>,
+    /// The day the regulation as a whole lapsed ("Regeling vervallen per"), if it did.
+    #[serde(default)]
+    pub vervallen_per: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -170,7 +179,23 @@ pub struct OnderzoekRecord {
     pub onzeker: Vec<String>,
     pub opmerking: Option<String>,
     pub kengetallen: Vec<KengetalRecord>,
+    /// Organisations the study counted or described, as far as a source attributes them.
+    #[serde(default)]
+    pub organisaties: Vec<OnderzoekOrganisatieRecord>,
     pub bronnen: Vec<Citation>,
+}
+
+/// An organisation a study counted or described.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnderzoekOrganisatieRecord {
+    /// The name the source gives.
+    pub naam: String,
+    /// `sleutel` of the registry's ambtelijke fusie; `None` when the registry does not hold it.
+    pub ambtelijke_fusie: Option<String>,
+    /// `sleutel` of the source that ties the organisation to the study.
+    pub bron: String,
+    pub toelichting: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -195,9 +220,17 @@ pub struct EvaluatieRecord {
     pub samenvatting: String,
     pub tevredenheid: Tevredenheid,
     pub voordelen_wegen_op: Option<bool>,
+    /// Realisation of the goals as a whole, for sources that judge only that.
+    #[serde(default)]
+    pub doelrealisatie: Option<Realisatie>,
+    #[serde(default)]
+    pub doelrealisatie_toelichting: Option<String>,
     pub motieven: Vec<MotiefRecord>,
     pub doelen: Vec<DoelRecord>,
     pub risicos: Vec<RisicoRecord>,
+    /// Further findings, in the source's order.
+    #[serde(default)]
+    pub bevindingen: Vec<BevindingRecord>,
     #[serde(default)]
     pub onzeker: Vec<String>,
     pub opmerking: Option<String>,
@@ -220,6 +253,14 @@ pub struct DoelRecord {
     pub gerealiseerde_waarde: Option<f64>,
     pub eenheid: Option<String>,
     pub toelichting: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BevindingRecord {
+    pub omschrijving: String,
+    /// The source's own words, in Dutch.
+    pub citaat: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

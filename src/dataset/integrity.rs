@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{Days, NaiveDate};
 
-use super::format::{Citation, Dataset, DeelnameRecord, FusieRecord};
+use super::format::{BronRecord, Citation, Dataset, DeelnameRecord, FusieRecord};
 use crate::domain::{CbsCode, Periode, Reikwijdte, Rol, Vorm};
 
 /// Every rule violation in `dataset`, one line each; empty when the dataset is sound.
@@ -79,6 +79,15 @@ pub fn problems(dataset: &Dataset) -> Vec<String> {
         cite(format!("herindeling {}", h.sleutel), &h.bronnen, &mut out);
     }
 
+    // A fusie's period against the "Geldend van ... t/m ..." period of the regulations it cites.
+    let regelingen: HashMap<&str, &BronRecord> =
+        dataset.bronnen.iter().filter(|b| b.geldend_van.is_some()).map(|b| (b.sleutel.as_str(), b)).collect();
+    for f in &dataset.ambtelijke_fusies {
+        for regeling in f.bronnen.iter().filter_map(|c| regelingen.get(c.bron.as_str())) {
+            out.extend(regeling_problems(f, regeling));
+        }
+    }
+
     // Rules 2, 3 and 5 per fusie; rule 4 across them.
     let mut volledig: HashMap<&str, Vec<(&str, Periode)>> = HashMap::new();
     for f in &dataset.ambtelijke_fusies {
@@ -126,6 +135,21 @@ pub fn problems(dataset: &Dataset) -> Vec<String> {
     for o in &dataset.onderzoeken {
         cite(format!("onderzoek {}", o.sleutel), &o.bronnen, &mut out);
         unique(&mut out, &format!("kengetal of {}", o.sleutel), o.kengetallen.iter().map(|k| k.sleutel.as_str()));
+        unique(&mut out, &format!("organisation of {}", o.sleutel), o.organisaties.iter().map(|g| g.naam.as_str()));
+        for org in &o.organisaties {
+            if let Some(f) = org.ambtelijke_fusie.as_deref().filter(|f| !fusies.contains(f)) {
+                out.push(format!(
+                    "onderzoek {}: organisation '{}' refers to unknown ambtelijke fusie {f}",
+                    o.sleutel, org.naam
+                ));
+            }
+            if !bronnen.contains(org.bron.as_str()) {
+                out.push(format!(
+                    "onderzoek {}: organisation '{}' cites unknown source '{}'",
+                    o.sleutel, org.naam, org.bron
+                ));
+            }
+        }
     }
     for e in &dataset.evaluaties {
         cite(format!("evaluatie {}", e.sleutel), &e.bronnen, &mut out);
@@ -138,6 +162,39 @@ pub fn problems(dataset: &Dataset) -> Vec<String> {
         if e.onderzoek.is_none() && e.ambtelijke_fusie.is_none() {
             out.push(format!("evaluatie {} is about nothing: it names neither a study nor a fusie", e.sleutel));
         }
+    }
+    out
+}
+
+/// Where a fusie contradicts the version of its own regulation that it cites: the version was in
+/// force only while the fusie did not exist, or the regulation lapsed while the fusie is recorded
+/// as running on.
+fn regeling_problems(f: &FusieRecord, regeling: &BronRecord) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(van) = regeling.geldend_van else { return out };
+    let what = format!("ambtelijke fusie {} against its regulation {}", f.sleutel, regeling.sleutel);
+    if let Some(einde) = f.einddatum.filter(|einde| *einde < van) {
+        out.push(format!("{what}: ends {einde}, before the cited version is in force (geldend van {van})"));
+    }
+    if let (Some(begin), Some(tot)) = (f.begindatum, regeling.geldend_tot)
+        && tot < begin
+    {
+        out.push(format!("{what}: begins {begin}, after the cited version ended (t/m {tot})"));
+    }
+    if let Some(vervallen) = regeling.vervallen_per {
+        match f.einddatum {
+            None => out.push(format!("{what}: the regulation lapsed on {vervallen}, but the fusie has no end")),
+            Some(einde) if einde >= vervallen => {
+                out.push(format!("{what}: the regulation lapsed on {vervallen}, but the fusie runs until {einde}"));
+            }
+            Some(_) => {}
+        }
+    }
+    if regeling.geldend_tot.is_none()
+        && regeling.vervallen_per.is_none()
+        && let Some(einde) = f.einddatum
+    {
+        out.push(format!("{what}: the cited version is in force up to today, but the fusie ended on {einde}"));
     }
     out
 }

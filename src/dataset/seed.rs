@@ -15,8 +15,8 @@ use sea_orm::{
 use super::format::{Citation, Dataset};
 use crate::domain::HerindelingRol;
 use crate::entity::{
-    ambtelijke_fusie, bron, bronvermelding, deelname, evaluatie, evaluatie_doel, evaluatie_motief, evaluatie_risico,
-    gemeente, herindeling, herindeling_gemeente, kengetal, onderzoek, provincie,
+    ambtelijke_fusie, bron, bronvermelding, deelname, evaluatie, evaluatie_bevinding, evaluatie_doel, evaluatie_motief,
+    evaluatie_risico, gemeente, herindeling, herindeling_gemeente, kengetal, onderzoek, onderzoek_fusie, provincie,
 };
 use crate::error::AppError;
 
@@ -235,6 +235,7 @@ pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedRepo
     .await?;
     let onderzoek_ids = keys::<onderzoek::Entity, _>(&txn, onderzoek::Column::Sleutel, onderzoek::Column::Id).await?;
     let mut kengetallen = Vec::new();
+    let mut organisaties = Vec::new();
     for o in &new {
         let onderzoek_id = lookup(&onderzoek_ids, &o.sleutel, "onderzoek")?;
         kengetallen.extend(o.kengetallen.iter().map(|k| kengetal::ActiveModel {
@@ -248,9 +249,25 @@ pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedRepo
             omschrijving: Set(k.omschrijving.clone()),
             opmerking: Set(k.opmerking.clone()),
         }));
+        for (org, volgorde) in o.organisaties.iter().zip(0..) {
+            organisaties.push(onderzoek_fusie::ActiveModel {
+                id: NotSet,
+                onderzoek_id: Set(onderzoek_id),
+                volgorde: Set(volgorde),
+                naam: Set(org.naam.clone()),
+                ambtelijke_fusie_id: Set(org
+                    .ambtelijke_fusie
+                    .as_ref()
+                    .map(|s| lookup(&fusie_ids, s, "ambtelijke fusie"))
+                    .transpose()?),
+                bron_id: Set(Some(lookup(&bron_ids, &org.bron, "bron")?)),
+                toelichting: Set(org.toelichting.clone()),
+            });
+        }
         cite(&mut citations, &bron_ids, Owner::Onderzoek(onderzoek_id), &o.bronnen)?;
     }
     insert_chunked(&txn, kengetallen).await?;
+    insert_chunked(&txn, organisaties).await?;
 
     // Evaluations with their motives, goals and risks.
     let known = keys::<evaluatie::Entity, _>(&txn, evaluatie::Column::Sleutel, evaluatie::Column::Id).await?;
@@ -272,6 +289,8 @@ pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedRepo
                 samenvatting: Set(e.samenvatting.clone()),
                 tevredenheid: Set(e.tevredenheid),
                 voordelen_wegen_op: Set(e.voordelen_wegen_op),
+                doelrealisatie: Set(e.doelrealisatie),
+                doelrealisatie_toelichting: Set(e.doelrealisatie_toelichting.clone()),
                 onzekere_velden: Set(e.onzeker.join(",")),
                 opmerking: Set(e.opmerking.clone()),
                 versie: Set(1),
@@ -280,7 +299,7 @@ pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedRepo
         .collect::<Result<Vec<_>, AppError>>()?;
     insert_chunked(&txn, rows).await?;
     let evaluatie_ids = keys::<evaluatie::Entity, _>(&txn, evaluatie::Column::Sleutel, evaluatie::Column::Id).await?;
-    let (mut motieven, mut doelen, mut risicos) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut motieven, mut doelen, mut risicos, mut bevindingen) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for e in &new {
         let evaluatie_id = lookup(&evaluatie_ids, &e.sleutel, "evaluatie")?;
         motieven.extend(e.motieven.iter().zip(0..).map(|(m, volgorde)| evaluatie_motief::ActiveModel {
@@ -309,11 +328,19 @@ pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedRepo
             ervaren: Set(r.ervaren),
             toelichting: Set(r.toelichting.clone()),
         }));
+        bevindingen.extend(e.bevindingen.iter().zip(0..).map(|(b, volgorde)| evaluatie_bevinding::ActiveModel {
+            id: NotSet,
+            evaluatie_id: Set(evaluatie_id),
+            volgorde: Set(volgorde),
+            omschrijving: Set(b.omschrijving.clone()),
+            citaat: Set(b.citaat.clone()),
+        }));
         cite(&mut citations, &bron_ids, Owner::Evaluatie(evaluatie_id), &e.bronnen)?;
     }
     insert_chunked(&txn, motieven).await?;
     insert_chunked(&txn, doelen).await?;
     insert_chunked(&txn, risicos).await?;
+    insert_chunked(&txn, bevindingen).await?;
 
     insert_chunked(&txn, citations).await?;
     txn.commit().await?;

@@ -1,6 +1,6 @@
 //! The outcome of a study or report, for one ambtelijke fusie or for all a study covered.
 
-use crate::domain::Tevredenheid;
+use crate::domain::{Realisatie, Tevredenheid};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -15,6 +15,9 @@ pub struct Model {
     pub samenvatting: String,
     pub tevredenheid: Tevredenheid,
     pub voordelen_wegen_op: Option<bool>,
+    /// Realisation of the goals as a whole, where the source judges only that.
+    pub doelrealisatie: Option<Realisatie>,
+    pub doelrealisatie_toelichting: Option<String>,
     pub onzekere_velden: String,
     pub opmerking: Option<String>,
     pub versie: i32,

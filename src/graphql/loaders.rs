@@ -10,8 +10,8 @@ use async_graphql::dataloader::Loader;
 use sea_orm::DatabaseConnection;
 
 use crate::entity::{
-    ambtelijke_fusie, bron, bronvermelding, deelname, evaluatie, evaluatie_doel, evaluatie_motief, evaluatie_risico,
-    gemeente, herindeling, herindeling_gemeente, kengetal, onderzoek, provincie,
+    ambtelijke_fusie, bron, bronvermelding, deelname, evaluatie, evaluatie_bevinding, evaluatie_doel, evaluatie_motief,
+    evaluatie_risico, gemeente, herindeling, herindeling_gemeente, kengetal, onderzoek, onderzoek_fusie, provincie,
 };
 use crate::error::AppError;
 use crate::store::batch::rows_where_in;
@@ -186,6 +186,14 @@ many_per_key!(
 many_per_key!(
     /// The risks of an evaluation.
     RisicosVanEvaluatie => evaluatie_risico, EvaluatieId, evaluatie_id
+);
+many_per_key!(
+    /// The further findings of an evaluation.
+    BevindingenVanEvaluatie => evaluatie_bevinding, EvaluatieId, evaluatie_id
+);
+many_per_key!(
+    /// The organisations a study counted or described.
+    OrganisatiesVanOnderzoek => onderzoek_fusie, OnderzoekId, onderzoek_id
 );
 many_per_key!(
     /// The citations of a province.

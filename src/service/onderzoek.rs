@@ -15,7 +15,8 @@ use super::bron::{self, Houder, HouderSoort, NieuweBronvermelding, tekst};
 use super::fusie::sleutel;
 use crate::domain::{Doel, KengetalSoort, Motief, NodeId, Realisatie, Risico, Tevredenheid, WijzigingSoort};
 use crate::entity::{
-    ambtelijke_fusie, evaluatie, evaluatie_doel, evaluatie_motief, evaluatie_risico, kengetal, onderzoek,
+    ambtelijke_fusie, evaluatie, evaluatie_bevinding, evaluatie_doel, evaluatie_motief, evaluatie_risico, kengetal,
+    onderzoek,
 };
 use crate::error::AppError;
 
@@ -58,11 +59,22 @@ pub struct NieuweEvaluatie {
     pub samenvatting: String,
     pub tevredenheid: Tevredenheid,
     pub voordelen_wegen_op: Option<bool>,
+    /// Realisation of the goals as a whole, for a source that judges only that.
+    pub doelrealisatie: Option<Realisatie>,
+    pub doelrealisatie_toelichting: Option<String>,
     pub motieven: Vec<NieuwMotief>,
     pub doelen: Vec<NieuwDoel>,
     pub risicos: Vec<NieuwRisico>,
+    pub bevindingen: Vec<NieuweBevinding>,
     pub opmerking: Option<String>,
     pub bronnen: Vec<NieuweBronvermelding>,
+}
+
+/// A further finding of a new evaluation.
+#[derive(Debug, Clone)]
+pub struct NieuweBevinding {
+    pub omschrijving: String,
+    pub citaat: Option<String>,
 }
 
 /// A motive of a new evaluation.
@@ -197,7 +209,7 @@ pub async fn registreer_onderzoek_in(
 ///
 /// # Errors
 /// `BAD_USER_INPUT` naming the field at fault for a malformed sleutel, neither a study nor an
-/// ambtelijke fusie (`onderzoek`), an empty `samenvatting`, a `datum` before the study's
+/// ambtelijke fusie (`onderzoek`), an empty `samenvatting` or finding (`bevindingen`), a `datum` before the study's
 /// publication date, a non-finite goal value (`doelen`), or a citation that breaks a rule
 /// (`bronnen`); `NOT_FOUND` on `onderzoek` or `ambtelijkeFusie` for an unknown one; `CONFLICT` on
 /// `sleutel` when an evaluation with that sleutel exists. Nothing is written then.
@@ -230,6 +242,11 @@ pub async fn leg_evaluatie_vast_in(
         ));
     }
     let samenvatting = verplicht(&nieuw.samenvatting, "samenvatting")?;
+    let bevindingen = nieuw
+        .bevindingen
+        .iter()
+        .map(|b| Ok((verplicht(&b.omschrijving, "bevindingen")?, tekst(b.citaat.as_deref()))))
+        .collect::<Result<Vec<_>, AppError>>()?;
     for doel in &nieuw.doelen {
         if doel.streefwaarde.is_some_and(|w| !w.is_finite())
             || doel.gerealiseerde_waarde.is_some_and(|w| !w.is_finite())
@@ -285,6 +302,8 @@ pub async fn leg_evaluatie_vast_in(
         samenvatting: Set(samenvatting),
         tevredenheid: Set(nieuw.tevredenheid),
         voordelen_wegen_op: Set(nieuw.voordelen_wegen_op),
+        doelrealisatie: Set(nieuw.doelrealisatie),
+        doelrealisatie_toelichting: Set(tekst(nieuw.doelrealisatie_toelichting.as_deref())),
         onzekere_velden: Set(String::new()),
         opmerking: Set(tekst(nieuw.opmerking.as_deref())),
         versie: Set(1),
@@ -328,6 +347,18 @@ pub async fn leg_evaluatie_vast_in(
             risico: Set(risico.risico),
             ervaren: Set(risico.ervaren),
             toelichting: Set(tekst(risico.toelichting.as_deref())),
+            ..Default::default()
+        })
+        .exec_without_returning(actie.txn())
+        .await?;
+    }
+
+    for (volgorde, (omschrijving, citaat)) in (0..).zip(bevindingen) {
+        evaluatie_bevinding::Entity::insert(evaluatie_bevinding::ActiveModel {
+            evaluatie_id: Set(model.id),
+            volgorde: Set(volgorde),
+            omschrijving: Set(omschrijving),
+            citaat: Set(citaat),
             ..Default::default()
         })
         .exec_without_returning(actie.txn())

@@ -1,6 +1,7 @@
 //! Counts of the registry on one reference date, beside the figures studies published for it.
 //!
-//! Five statements fetch what was valid that day; the counting is done in memory by
+//! Five statements fetch what was valid that day (a sixth, the organisations the studies counted,
+//! only when a study published a count of organisations for it); the counting is done in memory by
 //! [`Statistiek::tel`], a pure function with its own tests.
 
 use std::collections::{HashMap, HashSet};
@@ -11,7 +12,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 
 use super::geldig_op;
 use crate::domain::{KengetalSoort, Reikwijdte, Vorm};
-use crate::entity::{ambtelijke_fusie, deelname, gemeente, kengetal, provincie};
+use crate::entity::{ambtelijke_fusie, deelname, gemeente, kengetal, onderzoek_fusie, provincie};
 
 /// What the registry counts on one date.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +57,9 @@ pub struct KengetalVergelijking {
     pub kengetal: kengetal::Model,
     /// `None` for figures the registry has no counterpart of.
     pub register_waarde: Option<u64>,
+    /// For a count of organisations: the ones a source attributes to the study, in their order;
+    /// `None` for other figures.
+    pub organisaties: Option<Vec<onderzoek_fusie::Model>>,
 }
 
 /// Fetches what was valid on `peildatum` and counts it.
@@ -93,12 +97,36 @@ pub async fn op(db: &impl ConnectionTrait, peildatum: NaiveDate) -> Result<Stati
         .order_by_asc(kengetal::Column::Id)
         .all(db)
         .await?;
-    Ok(Statistiek::tel(peildatum, provincies, &gemeenten_per_provincie, &fusies, &deelnames, kengetallen))
+    let studies: HashSet<i32> = kengetallen
+        .iter()
+        .filter(|k| k.soort == KengetalSoort::AantalAmbtelijkeFusieorganisaties)
+        .map(|k| k.onderzoek_id)
+        .collect();
+    let organisaties = if studies.is_empty() {
+        Vec::new()
+    } else {
+        onderzoek_fusie::Entity::find()
+            .filter(onderzoek_fusie::Column::OnderzoekId.is_in(studies))
+            .order_by_asc(onderzoek_fusie::Column::OnderzoekId)
+            .order_by_asc(onderzoek_fusie::Column::Volgorde)
+            .all(db)
+            .await?
+    };
+    Ok(Statistiek::tel(
+        peildatum,
+        provincies,
+        &gemeenten_per_provincie,
+        &fusies,
+        &deelnames,
+        kengetallen,
+        &organisaties,
+    ))
 }
 
 impl Statistiek {
     /// Counts from the rows valid on `peildatum`. `deelnames` are (fusie id, gemeente id,
-    /// provincie id of that gemeente).
+    /// provincie id of that gemeente); `organisaties` are the organisations attributed to the
+    /// studies whose figures are given, in order.
     pub fn tel(
         peildatum: NaiveDate,
         provincies: Vec<provincie::Model>,
@@ -106,6 +134,7 @@ impl Statistiek {
         fusies: &[ambtelijke_fusie::Model],
         deelnames: &[(i32, i32, i32)],
         kengetallen: Vec<kengetal::Model>,
+        organisaties: &[onderzoek_fusie::Model],
     ) -> Self {
         let fusie_by_id: HashMap<i32, &ambtelijke_fusie::Model> = fusies.iter().map(|f| (f.id, f)).collect();
         let volledig = |fusie_id: &i32| fusie_by_id.get(fusie_id).is_some_and(|f| f.reikwijdte == Reikwijdte::Volledig);
@@ -163,6 +192,9 @@ impl Statistiek {
                     KengetalSoort::AantalDeelnemendeGemeenten => Some(aantal_deelnemende_gemeenten),
                     KengetalSoort::Overig => None,
                 },
+                organisaties: (kengetal.soort == KengetalSoort::AantalAmbtelijkeFusieorganisaties).then(|| {
+                    organisaties.iter().filter(|o| o.onderzoek_id == kengetal.onderzoek_id).cloned().collect()
+                }),
                 kengetal,
             })
             .collect();

@@ -10,7 +10,8 @@ use crate::graphql::scalars::Date;
 use crate::graphql::types::{Bron, Evaluatie, Onderzoek};
 use crate::service::bron::{self as bron_service, NieuweBronvermelding};
 use crate::service::onderzoek::{
-    self as onderzoek_service, NieuwDoel, NieuwKengetal, NieuwMotief, NieuwOnderzoek, NieuwRisico, NieuweEvaluatie,
+    self as onderzoek_service, NieuwDoel, NieuwKengetal, NieuwMotief, NieuwOnderzoek, NieuwRisico, NieuweBevinding,
+    NieuweEvaluatie,
 };
 
 /// A source cited for a record: an existing source by its sleutel, or a new source, described by
@@ -127,6 +128,15 @@ pub struct EvaluatieRisicoInput {
     pub toelichting: Option<String>,
 }
 
+/// A further finding of an evaluation outcome.
+#[derive(InputObject)]
+pub struct EvaluatieBevindingInput {
+    /// The finding; must not be empty.
+    pub omschrijving: String,
+    /// The source's own words, in Dutch.
+    pub citaat: Option<String>,
+}
+
 /// A new evaluation outcome: from a study, about an ambtelijke fusie, or both.
 #[derive(InputObject)]
 pub struct LegEvaluatieVastInput {
@@ -144,6 +154,11 @@ pub struct LegEvaluatieVastInput {
     pub tevredenheid: Tevredenheid,
     /// Whether the advantages outweigh the disadvantages; leave out when the source does not say.
     pub voordelen_wegen_op: Option<bool>,
+    /// How far the goals were reached taken together, for a source that judges only the goals as
+    /// a whole; then give each goal's `realisatie` as ONBEKEND unless the source judges that goal.
+    pub doelrealisatie: Option<Realisatie>,
+    /// What the judgement on the goals as a whole rests on.
+    pub doelrealisatie_toelichting: Option<String>,
     /// Motives, in the order the source gives them.
     #[graphql(default)]
     pub motieven: Vec<EvaluatieMotiefInput>,
@@ -153,6 +168,9 @@ pub struct LegEvaluatieVastInput {
     /// Risks named, in the order the source gives them.
     #[graphql(default)]
     pub risicos: Vec<EvaluatieRisicoInput>,
+    /// Further findings, in the order the source gives them.
+    #[graphql(default)]
+    pub bevindingen: Vec<EvaluatieBevindingInput>,
     /// Note on the evaluation.
     pub opmerking: Option<String>,
     /// Sources backing the evaluation.
@@ -249,6 +267,8 @@ impl OnderzoekMutation {
             samenvatting: input.samenvatting,
             tevredenheid: input.tevredenheid,
             voordelen_wegen_op: input.voordelen_wegen_op,
+            doelrealisatie: input.doelrealisatie,
+            doelrealisatie_toelichting: input.doelrealisatie_toelichting,
             motieven: input
                 .motieven
                 .into_iter()
@@ -270,6 +290,11 @@ impl OnderzoekMutation {
                 .risicos
                 .into_iter()
                 .map(|r| NieuwRisico { risico: r.risico, ervaren: r.ervaren, toelichting: r.toelichting })
+                .collect(),
+            bevindingen: input
+                .bevindingen
+                .into_iter()
+                .map(|b| NieuweBevinding { omschrijving: b.omschrijving, citaat: b.citaat })
                 .collect(),
             opmerking: input.opmerking,
             bronnen: bronnen(input.bronnen),

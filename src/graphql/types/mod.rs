@@ -15,7 +15,7 @@ pub use fusie::{AmbtelijkeFusie, Centrumconstructie, Deelname, Fusieorganisatie}
 pub use gemeente::{Gemeente, Provincie};
 pub use herindeling::Herindeling;
 pub use node::Node;
-pub use onderzoek::{Evaluatie, Kengetal, Onderzoek};
+pub use onderzoek::{Evaluatie, Kengetal, Onderzoek, OnderzoekOrganisatie};
 pub use statistiek::Statistiek;
 pub use wijziging::Wijziging;
 

@@ -7,12 +7,16 @@ use super::fusie::AmbtelijkeFusie;
 use super::onzekere_velden;
 use crate::domain::NodeId;
 use crate::domain::{Doel, KengetalSoort, Motief, Realisatie, Risico, Tevredenheid};
-use crate::entity::{evaluatie, evaluatie_doel, evaluatie_motief, evaluatie_risico, kengetal, onderzoek};
+use crate::entity::{
+    evaluatie, evaluatie_bevinding, evaluatie_doel, evaluatie_motief, evaluatie_risico, kengetal, onderzoek,
+    onderzoek_fusie,
+};
 use crate::error::AppError;
 use crate::graphql::context::{many, one, required};
 use crate::graphql::loaders::{
-    BronnenVanEvaluatie, BronnenVanOnderzoek, DoelenVanEvaluatie, EvaluatiesVanOnderzoek, FusieId,
-    KengetallenVanOnderzoek, MotievenVanEvaluatie, OnderzoekId, RisicosVanEvaluatie,
+    BevindingenVanEvaluatie, BronId, BronnenVanEvaluatie, BronnenVanOnderzoek, DoelenVanEvaluatie,
+    EvaluatiesVanOnderzoek, FusieId, KengetallenVanOnderzoek, MotievenVanEvaluatie, OnderzoekId,
+    OrganisatiesVanOnderzoek, RisicosVanEvaluatie,
 };
 use crate::graphql::scalars::Date;
 
@@ -83,9 +87,55 @@ impl Onderzoek {
         Ok(rows.into_iter().map(Evaluatie).collect())
     }
 
+    /// Organisations the study counted or described, as far as a source attributes them to it,
+    /// each matched to the registry's ambtelijke fusie where the registry holds it. Incomplete when
+    /// the study's own list is not known: compare with its published count.
+    async fn organisaties(&self, ctx: &Context<'_>) -> Result<Vec<OnderzoekOrganisatie>, AppError> {
+        let mut rows: Vec<onderzoek_fusie::Model> = many(ctx, OrganisatiesVanOnderzoek(self.0.id)).await?;
+        rows.sort_by_key(|r| r.volgorde);
+        Ok(rows.into_iter().map(OnderzoekOrganisatie).collect())
+    }
+
     /// Public sources backing this record.
     async fn bronnen(&self, ctx: &Context<'_>) -> Result<Vec<Bron>, AppError> {
         bronnen(ctx, BronnenVanOnderzoek(self.0.id)).await
+    }
+}
+
+pub struct OnderzoekOrganisatie(pub onderzoek_fusie::Model);
+
+/// An organisation a study counted or described, with the registry's ambtelijke fusie it is.
+#[Object]
+impl OnderzoekOrganisatie {
+    /// The organisation's name as the source gives it.
+    async fn naam(&self) -> &str {
+        &self.0.naam
+    }
+
+    /// The registry's ambtelijke fusie for this organisation; null when the registry does not hold it.
+    async fn ambtelijke_fusie(&self, ctx: &Context<'_>) -> Result<Option<AmbtelijkeFusie>, AppError> {
+        match self.0.ambtelijke_fusie_id {
+            Some(id) => Ok(one(ctx, FusieId(id)).await?.map(AmbtelijkeFusie::from)),
+            None => Ok(None),
+        }
+    }
+
+    /// Whether the registry holds this organisation.
+    async fn in_register(&self) -> bool {
+        self.0.ambtelijke_fusie_id.is_some()
+    }
+
+    /// The source that ties the organisation to the study.
+    async fn bron(&self, ctx: &Context<'_>) -> Result<Option<Bron>, AppError> {
+        match self.0.bron_id {
+            Some(id) => Ok(one(ctx, BronId(id)).await?.map(|bron| Bron { bron, vermelding: None })),
+            None => Ok(None),
+        }
+    }
+
+    /// What the source says about the organisation's place in the study.
+    async fn toelichting(&self) -> Option<&str> {
+        self.0.toelichting.as_deref()
     }
 }
 
@@ -192,6 +242,25 @@ impl Evaluatie {
         self.0.voordelen_wegen_op
     }
 
+    /// How far the goals were reached taken together, where the source judges only the goals as a
+    /// whole; null when it gives no such judgement. The goals' own `realisatie` then stays ONBEKEND
+    /// unless the source gives a result for that goal.
+    async fn doelrealisatie(&self) -> Option<Realisatie> {
+        self.0.doelrealisatie
+    }
+
+    /// What the judgement on the goals as a whole rests on, e.g. the source's words.
+    async fn doelrealisatie_toelichting(&self) -> Option<&str> {
+        self.0.doelrealisatie_toelichting.as_deref()
+    }
+
+    /// Further findings of the outcome, in the source's order.
+    async fn bevindingen(&self, ctx: &Context<'_>) -> Result<Vec<EvaluatieBevinding>, AppError> {
+        let mut rows: Vec<evaluatie_bevinding::Model> = many(ctx, BevindingenVanEvaluatie(self.0.id)).await?;
+        rows.sort_by_key(|r| r.volgorde);
+        Ok(rows.into_iter().map(EvaluatieBevinding).collect())
+    }
+
     /// Motives for entering the fusie, in the order the source gives them.
     async fn motieven(&self, ctx: &Context<'_>) -> Result<Vec<EvaluatieMotief>, AppError> {
         let rows: Vec<_> = many(ctx, MotievenVanEvaluatie(self.0.id)).await?;
@@ -242,6 +311,22 @@ impl EvaluatieMotief {
     }
 }
 
+pub struct EvaluatieBevinding(pub evaluatie_bevinding::Model);
+
+/// A further finding of an evaluation outcome.
+#[Object]
+impl EvaluatieBevinding {
+    /// The finding.
+    async fn omschrijving(&self) -> &str {
+        &self.0.omschrijving
+    }
+
+    /// The source's own words, in Dutch, where recorded.
+    async fn citaat(&self) -> Option<&str> {
+        self.0.citaat.as_deref()
+    }
+}
+
 pub struct EvaluatieDoel(pub evaluatie_doel::Model);
 
 /// A goal recorded by an evaluation, with how far it was reached.
@@ -252,7 +337,8 @@ impl EvaluatieDoel {
         self.0.doel
     }
 
-    /// How far it was reached.
+    /// How far this goal was reached, as far as a source says so for this goal; ONBEKEND when a
+    /// source judges only the goals as a whole (see `Evaluatie.doelrealisatie`).
     async fn realisatie(&self) -> Realisatie {
         self.0.realisatie
     }

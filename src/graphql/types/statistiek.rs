@@ -3,7 +3,7 @@
 use async_graphql::Object;
 
 use super::gemeente::Provincie;
-use super::onderzoek::Kengetal;
+use super::onderzoek::{Kengetal, OnderzoekOrganisatie};
 use crate::domain::{Reikwijdte, Vorm};
 use crate::graphql::scalars::Date;
 use crate::store::statistiek as telling;
@@ -138,5 +138,53 @@ impl KengetalVergelijking {
     async fn verschil(&self) -> Option<f64> {
         #[allow(clippy::cast_precision_loss)]
         self.0.register_waarde.map(|register| self.0.kengetal.waarde - register as f64)
+    }
+
+    /// For a count of organisations: which of the organisations the study counted are known, and
+    /// whether the registry holds them. Null for other figures.
+    async fn dekking(&self) -> Option<OnderzoekDekking> {
+        self.0
+            .organisaties
+            .as_ref()
+            .map(|organisaties| OnderzoekDekking { waarde: self.0.kengetal.waarde, organisaties: organisaties.clone() })
+    }
+}
+
+pub struct OnderzoekDekking {
+    waarde: f64,
+    organisaties: Vec<crate::entity::onderzoek_fusie::Model>,
+}
+
+/// The organisations behind a study's count, as far as sources attribute them to the study.
+#[Object]
+impl OnderzoekDekking {
+    /// Organisations attributed to the study that the registry holds.
+    async fn in_register(&self) -> Vec<OnderzoekOrganisatie> {
+        self.organisaties
+            .iter()
+            .filter(|o| o.ambtelijke_fusie_id.is_some())
+            .cloned()
+            .map(OnderzoekOrganisatie)
+            .collect()
+    }
+
+    /// Organisations attributed to the study that the registry lacks.
+    async fn niet_in_register(&self) -> Vec<OnderzoekOrganisatie> {
+        self.organisaties
+            .iter()
+            .filter(|o| o.ambtelijke_fusie_id.is_none())
+            .cloned()
+            .map(OnderzoekOrganisatie)
+            .collect()
+    }
+
+    /// How many of the organisations counted no known source attributes to the study: the
+    /// published value minus the attributed ones (never below zero).
+    async fn aantal_niet_toegeschreven(&self) -> u64 {
+        let bekend = u64::try_from(self.organisaties.len()).unwrap_or(u64::MAX);
+        // A count is a small whole number; anything else leaves nothing unattributed.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let gepubliceerd = if self.waarde.is_finite() && self.waarde > 0.0 { self.waarde.round() as u64 } else { 0 };
+        gepubliceerd.saturating_sub(bekend)
     }
 }
