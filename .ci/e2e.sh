@@ -32,7 +32,7 @@ expect() {
 }
 
 expect "Amsterdam" "$(query '{"query":"{ gemeente(code: \"GM0363\") { naam provincie { naam } } }"}')" '"naam":"Noord-Holland"'
-for pair in 2015-01-01:393 2016-01-01:390 2019-01-01:355 2023-01-01:342; do
+for pair in 2003-01-01:489 2004-01-01:483 2015-01-01:393 2016-01-01:390 2019-01-01:355 2023-01-01:342; do
   d="${pair%%:*}" n="${pair##*:}"
   expect "municipalities on $d" "$(query "{\"query\":\"{ statistiek(peildatum: \\\"$d\\\") { aantalGemeenten } }\"}")" "\"aantalGemeenten\":$n"
 done
