@@ -10,6 +10,7 @@
 //   3. clicking a member opens its page with its lineage and its fusies through time; a CBS
 //      code typed in the form opens that municipality;
 //   4. a change made through a separate HTTP mutation (with --token) appears in the live list;
+//   5. a year clicked in the chart shows that date in the table, with as many rows as its bar;
 // and that every request went to the server, every GraphQL request was a named operation of
 // queries.js, and the console stayed clean. A screenshot of each state goes into --shots DIR.
 //
@@ -340,7 +341,20 @@ try {
     .catch(() => problems.push(`the live status does not say "${counted}…"`));
   await shot(await page.$("#live"), "6-live.png");
 
-  // The page refreshes what it shows after a change; let it settle, then take it all in.
+  // ---- 5. A year picked in the chart shows that date in the table -----------------------
+  // Let the refresh that follows a change settle first (the page waits for a burst to end).
+  await page.waitForNetworkIdle({ idleTime: 800, timeout: 15000 }).catch(() => {});
+  const picked = chart.find((g) => g.jaar === 2010);
+  if (check(picked, "no bars for 2010")) {
+    await page.click('#grafiek-svg g.jaar[data-jaar="2010"]');
+    await page.waitForSelector('#fusies-tabel[data-peildatum="2010-01-01"][aria-busy="false"]', { timeout: 15000 })
+      .catch(() => problems.push("clicking 2010 in the chart did not show 2010-01-01 in the table"));
+    const count = await page.$$eval("#fusies-tabel tbody tr", (trs) => trs.length);
+    const drawn = picked.bars.find((b) => b.reeks === "fusies").totaal;
+    check(count === drawn, `2010: the table lists ${count} fusies, the chart's bar ${drawn}`);
+    check((await page.$eval("#peildatum", (e) => e.value)) === "2010-01-01", "the date picker does not follow the chart");
+  }
+
   await page.waitForNetworkIdle({ idleTime: 800, timeout: 15000 }).catch(() => {});
   await page.screenshot({ path: join(shots, "7-pagina.png"), fullPage: true });
   console.log(`screenshot: ${join(shots, "7-pagina.png")}`);

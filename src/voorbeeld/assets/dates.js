@@ -13,11 +13,15 @@ export function parseDate(iso) {
   return new Date(`${iso}T00:00:00Z`);
 }
 
+/** The day of `moment` in the reader's calendar, as `YYYY-MM-DD`. */
+export function localDate(moment) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${moment.getFullYear()}-${pad(moment.getMonth() + 1)}-${pad(moment.getDate())}`;
+}
+
 /** Today in the reader's calendar, as `YYYY-MM-DD`. */
 export function today() {
-  const now = new Date();
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  return localDate(new Date());
 }
 
 /** "1 januari 2015". */

@@ -6,7 +6,7 @@ import { createClient } from "graphql-ws";
 import { describe, request } from "./graphql.js";
 import { AantalWijzigingen, Wijzigingen } from "./queries.js";
 import { h, setStatus } from "./dom.js";
-import { clockTime, shortDate } from "./dates.js";
+import { clockTime, localDate, shortDate, today } from "./dates.js";
 import { ROL, WIJZIGING, label } from "./labels.js";
 
 /** How many logged changes the list shows on arrival. */
@@ -44,6 +44,12 @@ function subject(w) {
   }
 }
 
+/** The clock time of a change made today; the date too for an older one. */
+function moment(timestamp) {
+  const date = localDate(new Date(timestamp));
+  return date === today() ? clockTime(timestamp) : `${shortDate(date)} ${clockTime(timestamp)}`;
+}
+
 function item(w, fresh) {
   const when = new Date(w.tijdstip);
   return h(
@@ -52,7 +58,7 @@ function item(w, fresh) {
     h("span", { class: "volgnummer" }, `#${w.volgnummer}`),
     h("span", { class: `soort ${w.soort.toLowerCase()}` }, label(WIJZIGING, w.soort)),
     h("span", { class: "wat" }, subject(w)),
-    h("span", { class: "wie" }, `door ${w.door} · `, h("time", { datetime: w.tijdstip, title: when.toISOString() }, `${shortDate(w.tijdstip.slice(0, 10))} ${clockTime(w.tijdstip)}`)),
+    h("span", { class: "wie" }, `door ${w.door} · `, h("time", { datetime: w.tijdstip, title: when.toISOString() }, moment(w.tijdstip))),
   );
 }
 
