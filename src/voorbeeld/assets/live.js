@@ -66,7 +66,7 @@ function item(w, fresh) {
  * Starts the subscription and keeps `list` and `status` up to date; `onChange(wijziging)` hears
  * of every change committed after the page loaded. Returns a stop function.
  */
-export async function startLive({ list, status, onChange }) {
+export async function startLive({ list, status, onChange = () => {} }) {
   let arrival;
   try {
     // Volgnummers run from 1 without gaps: the number of changes is the newest volgnummer.
