@@ -215,7 +215,8 @@ async fn every_file_the_page_loads_is_served_with_its_type() {
     for (path, answer) in &fetched {
         assert_eq!(answer.header(header::CONTENT_TYPE), expected_content_type(path), "{path}");
         assert_eq!(answer.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff", "{path}");
-        let cache = if path.starts_with("/voorbeeld/vendor/") { "public, max-age=31536000, immutable" } else { "no-cache" };
+        let cache =
+            if path.starts_with("/voorbeeld/vendor/") { "public, max-age=31536000, immutable" } else { "no-cache" };
         assert_eq!(answer.header(header::CACHE_CONTROL), cache, "{path}");
         let file = std::fs::read(format!("{ASSETS_DIR}/{}", path.trim_start_matches("/voorbeeld/"))).unwrap();
         assert_eq!(answer.body, file, "{path} is served with the content of another file");
@@ -223,7 +224,12 @@ async fn every_file_the_page_loads_is_served_with_its_type() {
     // Everything embedded is in use, and everything in use is embedded.
     let embedded: BTreeSet<String> = voorbeeld::asset_paths().collect();
     assert_eq!(fetched.keys().cloned().collect::<BTreeSet<_>>(), embedded);
-    for module in ["/voorbeeld/app.js", "/voorbeeld/queries.js", "/voorbeeld/live.js", "/voorbeeld/vendor/graphql-ws-6.4.2/client.js"] {
+    for module in [
+        "/voorbeeld/app.js",
+        "/voorbeeld/queries.js",
+        "/voorbeeld/live.js",
+        "/voorbeeld/vendor/graphql-ws-6.4.2/client.js",
+    ] {
         assert!(fetched.contains_key(module), "{module} is not reached from the page");
     }
 }
@@ -369,8 +375,12 @@ async fn every_operation_of_the_page_is_named_and_runs_on_the_schema() {
     let response = serde_json::to_value(schema.execute(change).await).unwrap();
     assert!(response.get("errors").is_none(), "{response:#}");
     let log = common::data(&schema, "{ wijzigingen(first: 100) { edges { node { volgnummer } } } }", json!({})).await;
-    let numbers: Vec<i64> =
-        log["wijzigingen"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["volgnummer"].as_i64().unwrap()).collect();
+    let numbers: Vec<i64> = log["wijzigingen"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["volgnummer"].as_i64().unwrap())
+        .collect();
     assert!(!numbers.is_empty() && numbers.iter().copied().eq(1..=numbers.len() as i64), "{numbers:?}");
 
     for op in &operations {
@@ -424,7 +434,8 @@ fn only_queries_js_holds_graphql() {
         }
         let text = std::fs::read_to_string(&path).unwrap();
         for line in text.lines().map(str::trim_start) {
-            let starts_a_document = ["query ", "subscription ", "mutation ", "fragment "].iter().any(|k| line.starts_with(k));
+            let starts_a_document =
+                ["query ", "subscription ", "mutation ", "fragment "].iter().any(|k| line.starts_with(k));
             let opens_a_document = ["`query", "`subscription", "`mutation", "`fragment", "`{", "\"query", "\"{"]
                 .iter()
                 .any(|k| line.contains(k));
