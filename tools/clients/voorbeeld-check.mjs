@@ -382,7 +382,7 @@ async function showsGemeente(page, code) {
 const queriesJs = await (await fetch(`${BASE}/voorbeeld/queries.js`)).text();
 const exported = new Set([...queriesJs.matchAll(/export const (\w+) = operation\(/g)].map((m) => m[1]));
 console.log(`\nrequests of the page: ${requests.length} (${aborted.length} cancelled by a newer choice)`);
-for (const r of requests.filter((r) => !r.url.includes("/graphql"))) {
+for (const r of requests.filter((r) => r.url !== `${BASE}/graphql`)) {
   console.log(`  ${r.method} ${r.url.startsWith("data:") ? `${r.url.slice(0, 40)}…` : r.url}`);
 }
 const counts = {};

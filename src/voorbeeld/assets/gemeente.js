@@ -132,7 +132,7 @@ function render(g, open) {
       { class: "deel-sectie" },
       h("h4", { class: "kopje" }, "Ambtelijke fusies door de tijd"),
       g.deelnames.length
-        ? [timeline(g), participations(g)]
+        ? [h("div", { class: "schuif" }, timeline(g)), h("div", { class: "schuif" }, participations(g))]
         : h("p", { class: "leeg" }, "Geen deelname aan een ambtelijke fusie in het register."),
     ),
   ];
