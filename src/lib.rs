@@ -33,5 +33,8 @@ pub mod import;
 pub mod service;
 /// Every database read, one file per aggregate.
 pub mod store;
+/// `/voorbeeld`: an example front-end (ES modules, `fetch`, the `graphql-ws` client) embedded in
+/// the binary.
+pub mod voorbeeld;
 /// GraphQL over WebSocket: both subprotocols, the token in `connection_init`, keep-alives.
 pub mod ws;
