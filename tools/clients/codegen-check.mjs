@@ -21,6 +21,8 @@ const base = (process.argv[2] ?? "http://127.0.0.1:8080").replace(/\/$/, "");
 const readmePath = process.argv[3] ?? fileURLToPath(new URL("../../README.md", import.meta.url));
 const here = fileURLToPath(new URL(".", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "fusieregister-codegen-"));
+// GraphQL Code Generator looks its plugins up from the working directory.
+process.chdir(here);
 
 // Every ```graphql block of the README that holds an operation; the ```json block right after
 // it, if any, is that operation's example answer.
