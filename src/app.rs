@@ -4,9 +4,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql_axum::rejection::GraphQLRejection;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::State;
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -15,13 +14,17 @@ use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::entity::gemeente;
 use crate::error::AppError;
 use crate::events::{self, Feed};
 use crate::graphql::{RegistrySchema, build_schema_with_feed};
 use crate::{auth, dataset, db, ide, ws};
+
+mod error_body;
+mod graphql_http;
+pub(crate) mod input_check;
+mod layers;
 
 /// Everything a request handler needs, cloned cheaply into each.
 #[derive(Clone)]
@@ -69,13 +72,16 @@ impl AppState {
 
 /// Largest request body (and WebSocket message) accepted; a GraphQL query needs far less.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// Largest response body; larger answers are replaced by a coded error. The cost limit keeps
+/// normal queries far below it.
+pub const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 /// Longest a request may take before the client gets 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The HTTP routes of the contract: `/graphql` (POST, GET, and the IDE for browsers),
 /// `/graphql/ws`, `/healthz`, `/readyz`, and `/` redirecting to the IDE.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/", get(|| async { Redirect::temporary("/graphql") }))
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", get(ws::graphql_ws))
@@ -83,34 +89,47 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .merge(ide::routes())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT));
+    layers::around(routes).with_state(state)
 }
 
-async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
-    match with_caller(&state, &headers, request.into_inner()).await {
-        Ok(request) => GraphQLResponse::from(state.schema.execute(request).await).into_response(),
-        Err(response) => response,
+async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    match graphql_http::from_post(&headers, body, MAX_BODY_BYTES).await {
+        Ok(request) => execute(&state, &headers, request).await,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
 /// A browser asking for HTML gets the IDE; everything else is a GraphQL query in the URL.
-async fn graphql_get(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    request: Result<GraphQLRequest, GraphQLRejection>,
-) -> Response {
+async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
     let wants_html =
         headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("text/html"));
-    match request {
-        _ if wants_html => ide::page().await,
-        Ok(request) if is_mutation(&request.0) => mutation_over_get(),
-        Ok(request) => match with_caller(&state, &headers, request.into_inner()).await {
-            Ok(request) => GraphQLResponse::from(state.schema.execute(request).await).into_response(),
-            Err(response) => response,
-        },
-        Err(rejection) => rejection.into_response(),
+    if wants_html {
+        return ide::page().await;
+    }
+    match graphql_http::from_get(query.as_deref()) {
+        Ok(request) if is_mutation(&request) => mutation_over_get(),
+        Ok(request) => execute(&state, &headers, request).await,
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+/// Runs a well-formed request as its caller and answers in the media type the client accepts.
+async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::Request) -> Response {
+    let media = graphql_http::MediaType::negotiate(headers);
+    let query = request.query.clone();
+    let operation_name = request.operation_name.clone();
+    if let Err(err) = input_check::check(&request) {
+        let error = async_graphql::Error::from(err).into_server_error(async_graphql::Pos::default());
+        let response = async_graphql::Response::from_errors(vec![error]);
+        return graphql_http::answer(&query, operation_name.as_deref(), response, media, MAX_RESPONSE_BYTES);
+    }
+    match with_caller(state, headers, request).await {
+        Ok(request) => {
+            let response = state.schema.execute(request).await;
+            graphql_http::answer(&query, operation_name.as_deref(), response, media, MAX_RESPONSE_BYTES)
+        }
+        Err(response) => response,
     }
 }
 
