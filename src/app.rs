@@ -120,7 +120,7 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::
     let query = request.query.clone();
     let operation_name = request.operation_name.clone();
     if let Err(err) = input_check::check(&request) {
-        let error = async_graphql::Error::from(err).into_server_error(async_graphql::Pos::default());
+        let error = graphql_http::coded_error(err.public_message(), err.code(), err.field());
         let response = async_graphql::Response::from_errors(vec![error]);
         return graphql_http::answer(&query, operation_name.as_deref(), response, media, MAX_RESPONSE_BYTES);
     }

@@ -11,8 +11,8 @@
 use std::collections::HashMap;
 use std::io::Write;
 
+use async_graphql::ServerError;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
-use async_graphql::{ErrorExtensions, ServerError};
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -155,8 +155,14 @@ fn check_content_type(headers: &HeaderMap) -> Result<(), Refusal> {
 
 async fn read_body(body: Body, max_body: usize) -> Result<Bytes, Refusal> {
     axum::body::to_bytes(body, max_body).await.map_err(|err| {
-        let too_large =
-            std::error::Error::source(&err).is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
+        // The limit may be met by this read or by the body limit layer around it; either way the
+        // LengthLimitError lies somewhere down the chain of sources.
+        let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(&err);
+        let mut too_large = false;
+        while let Some(cause) = source {
+            too_large |= cause.is::<http_body_util::LengthLimitError>();
+            source = cause.source();
+        }
         if too_large {
             Refusal {
                 status: StatusCode::PAYLOAD_TOO_LARGE,
@@ -286,8 +292,19 @@ fn explain_operation_errors(query: &str, operation_name: Option<&str>, errors: &
         (DocumentOperations::Single(op), None) if op.node.ty == OperationType::Subscription => subscription_over_http(),
         (DocumentOperations::Single(_), None) => return,
     };
-    let error = async_graphql::Error::new(message).extend_with(|_, e| e.set("code", BAD_REQUEST));
-    *errors = vec![error.into_server_error(async_graphql::Pos::default())];
+    *errors = vec![coded_error(message, BAD_REQUEST, None)];
+}
+
+/// A request-level error (no location, no path) with `code` and, where there is one, the field
+/// at fault.
+pub fn coded_error(message: impl Into<String>, code: &str, field: Option<&str>) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", code);
+    if let Some(field) = field {
+        extensions.set("field", field);
+    }
+    error
 }
 
 fn subscription_over_http() -> String {
