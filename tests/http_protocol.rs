@@ -1,7 +1,7 @@
 //! GraphQL over HTTP to the letter: media type negotiation and its status codes, what a
 //! well-formed request is, and a coded JSON error for every request that is not one.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed setup step should fail the test loudly
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failed setup step should fail the test loudly
 
 mod common;
 
