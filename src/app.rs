@@ -22,9 +22,12 @@ use crate::graphql::{RegistrySchema, build_schema_with_feed};
 use crate::{auth, dataset, db, ide, ws};
 
 mod error_body;
-mod graphql_http;
+pub(crate) mod graphql_http;
 pub(crate) mod input_check;
 mod layers;
+
+pub use error_body::response as error_response;
+pub use layers::REQUEST_ID;
 
 /// Everything a request handler needs, cloned cheaply into each.
 #[derive(Clone)]
@@ -35,20 +38,44 @@ pub struct AppState {
     pub schema: RegistrySchema,
     /// How the server behaves over time.
     pub options: Options,
+    /// The open WebSockets, to be closed properly when the server stops.
+    pub sockets: ws::Sockets,
 }
 
-/// Timings of the server; the defaults suit production.
+/// Timings and limits of the server; the defaults suit production.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     /// How often the change feed re-reads the log without a wake-up (a safety net).
     pub poll_interval: Duration,
     /// How long a WebSocket may be quiet before the server sends a keep-alive.
     pub keep_alive: Duration,
+    /// How long a new WebSocket may take to send `connection_init` (then: close 4408).
+    pub connection_init_timeout: Duration,
+    /// Operations one WebSocket may run at once; one more is refused with `TOO_MANY_OPERATIONS`.
+    pub max_operations_per_socket: usize,
+    /// Bytes of results that may wait for a WebSocket client to read them; a client that lets
+    /// more pile up is disconnected (close 1008).
+    pub max_unsent_bytes: usize,
+    /// Longest a single write to a WebSocket may take before the client counts as not reading.
+    pub send_timeout: Duration,
+    /// How often an open WebSocket's API token is checked for revocation (then: close 4403).
+    pub token_recheck: Duration,
+    /// Largest response body; a larger answer is replaced by a `RESPONSE_TOO_LARGE` error.
+    pub max_response_bytes: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { poll_interval: events::POLL_INTERVAL, keep_alive: KEEP_ALIVE }
+        Self {
+            poll_interval: events::POLL_INTERVAL,
+            keep_alive: KEEP_ALIVE,
+            connection_init_timeout: Duration::from_secs(10),
+            max_operations_per_socket: 50,
+            max_unsent_bytes: 2 * MAX_RESPONSE_BYTES,
+            send_timeout: Duration::from_secs(10),
+            token_recheck: Duration::from_secs(2),
+            max_response_bytes: MAX_RESPONSE_BYTES,
+        }
     }
 }
 
@@ -66,15 +93,15 @@ impl AppState {
     pub fn with_options(db: DatabaseConnection, options: Options) -> Self {
         let feed = Arc::new(Feed::with_poll_interval(db.clone(), options.poll_interval));
         let schema = build_schema_with_feed(db.clone(), feed);
-        Self { db, schema, options }
+        Self { db, schema, options, sockets: ws::Sockets::default() }
     }
 }
 
 /// Largest request body (and WebSocket message) accepted; a GraphQL query needs far less.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
-/// Largest response body; larger answers are replaced by a coded error. The cost limit keeps
-/// normal queries far below it.
-pub const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+/// Default largest response body; larger answers are replaced by a coded error. The cost limit
+/// keeps normal queries far below it.
+pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 /// Longest a request may take before the client gets 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -122,12 +149,13 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::
     if let Err(err) = input_check::check(&request) {
         let error = graphql_http::coded_error(err.public_message(), err.code(), err.field());
         let response = async_graphql::Response::from_errors(vec![error]);
-        return graphql_http::answer(&query, operation_name.as_deref(), response, media, MAX_RESPONSE_BYTES);
+        let limit = state.options.max_response_bytes;
+        return graphql_http::answer(&query, operation_name.as_deref(), response, media, limit);
     }
     match with_caller(state, headers, request).await {
         Ok(request) => {
             let response = state.schema.execute(request).await;
-            graphql_http::answer(&query, operation_name.as_deref(), response, media, MAX_RESPONSE_BYTES)
+            graphql_http::answer(&query, operation_name.as_deref(), response, media, state.options.max_response_bytes)
         }
         Err(response) => response,
     }
@@ -211,11 +239,22 @@ pub async fn serve(url: &str, listen: SocketAddr) -> Result<(), AppError> {
     let listener =
         TcpListener::bind(listen).await.map_err(|e| AppError::Internal(format!("cannot listen on {listen}: {e}")))?;
     tracing::info!("serving the API and the IDE on http://{listen}/graphql");
-    axum::serve(listener, router(AppState::new(conn)))
-        .with_graceful_shutdown(shutdown_signal())
+    let state = AppState::new(conn);
+    let sockets = state.sockets.clone();
+    // Upgraded WebSockets are no longer HTTP connections that the graceful shutdown waits for:
+    // they are told to close when the signal comes, and given a moment to send their close frame.
+    let signal = async move {
+        shutdown_signal().await;
+        sockets.close_all(SOCKET_CLOSE_GRACE).await;
+    };
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(signal)
         .await
         .map_err(|e| AppError::Internal(format!("server failed: {e}")))
 }
+
+/// How long the WebSockets get to close when the server stops.
+const SOCKET_CLOSE_GRACE: Duration = Duration::from_secs(5);
 
 async fn shutdown_signal() {
     let ctrl_c = async {

@@ -175,7 +175,8 @@ async fn read_body(body: Body, max_body: usize) -> Result<Bytes, Refusal> {
 }
 
 /// Checks each parameter's JSON type, as the specification asks, before async-graphql sees it.
-fn from_fields(mut fields: Map<String, Value>) -> Result<async_graphql::Request, Refusal> {
+/// WebSocket `subscribe` payloads go through the same check.
+pub(crate) fn from_fields(mut fields: Map<String, Value>) -> Result<async_graphql::Request, Refusal> {
     match fields.get("query") {
         Some(Value::String(_)) => {}
         None | Some(Value::Null) => return Err(Refusal::bad("the request has no `query`")),
@@ -254,7 +255,7 @@ pub fn answer(
 }
 
 /// A request error: the document never ran, so there is no data and no error has a path.
-fn is_request_error(response: &async_graphql::Response) -> bool {
+pub(crate) fn is_request_error(response: &async_graphql::Response) -> bool {
     response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty())
@@ -264,7 +265,7 @@ fn is_request_error(response: &async_graphql::Response) -> bool {
 /// name, and a subscription over HTTP without a code, which would reach the client as an internal
 /// error. They are the client's mistake: this names each as `BAD_REQUEST`. The document is
 /// parsed again only on this rare path, and only after it passed the schema's limits.
-fn explain_operation_errors(query: &str, operation_name: Option<&str>, errors: &mut Vec<ServerError>) {
+pub(crate) fn explain_operation_errors(query: &str, operation_name: Option<&str>, errors: &mut Vec<ServerError>) {
     let internal = |e: &ServerError| {
         e.extensions
             .as_ref()
@@ -313,7 +314,7 @@ fn subscription_over_http() -> String {
 
 /// The value as JSON, or `None` once it grows past `max` bytes: the writer stops there, so a
 /// huge response is never held twice.
-fn serialize_capped(value: &impl serde::Serialize, max: usize) -> Option<Vec<u8>> {
+pub(crate) fn serialize_capped(value: &impl serde::Serialize, max: usize) -> Option<Vec<u8>> {
     struct Capped {
         bytes: Vec<u8>,
         max: usize,
