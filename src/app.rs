@@ -12,6 +12,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -40,6 +41,8 @@ pub struct AppState {
     pub options: Options,
     /// The open WebSockets, to be closed properly when the server stops.
     pub sockets: ws::Sockets,
+    /// One permit per GraphQL request that may run at once.
+    pub permits: Arc<Semaphore>,
 }
 
 /// Timings and limits of the server; the defaults suit production.
@@ -62,6 +65,9 @@ pub struct Options {
     pub token_recheck: Duration,
     /// Largest response body; a larger answer is replaced by a `RESPONSE_TOO_LARGE` error.
     pub max_response_bytes: usize,
+    /// GraphQL requests over HTTP that may run at once; one more is answered at once with 503
+    /// `SERVICE_UNAVAILABLE` instead of waiting in a queue that only grows under overload.
+    pub max_concurrent_requests: usize,
 }
 
 impl Default for Options {
@@ -75,9 +81,14 @@ impl Default for Options {
             send_timeout: Duration::from_secs(10),
             token_recheck: Duration::from_secs(2),
             max_response_bytes: MAX_RESPONSE_BYTES,
+            max_concurrent_requests: MAX_CONCURRENT_REQUESTS,
         }
     }
 }
+
+/// Default cap on GraphQL requests running at once: enough to keep the database pool busy, few
+/// enough that their memory stays small.
+pub const MAX_CONCURRENT_REQUESTS: usize = 64;
 
 /// Quiet time after which a WebSocket gets a keep-alive: below the idle timeouts of common
 /// proxies and load balancers (often 60 seconds).
@@ -93,7 +104,8 @@ impl AppState {
     pub fn with_options(db: DatabaseConnection, options: Options) -> Self {
         let feed = Arc::new(Feed::with_poll_interval(db.clone(), options.poll_interval));
         let schema = build_schema_with_feed(db.clone(), feed);
-        Self { db, schema, options, sockets: ws::Sockets::default() }
+        let permits = Arc::new(Semaphore::new(options.max_concurrent_requests));
+        Self { db, schema, options, sockets: ws::Sockets::default(), permits }
     }
 }
 
@@ -121,6 +133,8 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    // The permit comes before the body is read: under overload, waiting bodies cost memory too.
+    let Ok(_permit) = state.permits.clone().try_acquire_owned() else { return busy() };
     match graphql_http::from_post(&headers, body, MAX_BODY_BYTES).await {
         Ok(request) => execute(&state, &headers, request).await,
         Err(refusal) => refusal.into_response(),
@@ -134,6 +148,7 @@ async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, RawQuery
     if wants_html {
         return ide::page().await;
     }
+    let Ok(_permit) = state.permits.clone().try_acquire_owned() else { return busy() };
     match graphql_http::from_get(query.as_deref()) {
         Ok(request) if is_mutation(&request) => mutation_over_get(),
         Ok(request) => execute(&state, &headers, request).await,
@@ -159,6 +174,18 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::
         }
         Err(response) => response,
     }
+}
+
+/// The answer when every permit is taken: at once, so that an overloaded server sheds load
+/// instead of queueing it.
+fn busy() -> Response {
+    let mut response = error_body::response(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "SERVICE_UNAVAILABLE",
+        "the server is busy; try again shortly",
+    );
+    response.headers_mut().insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
+    response
 }
 
 /// Attaches the [`auth::Caller`] of the `Authorization` header, if any, to the request. Reads
@@ -234,12 +261,12 @@ pub async fn prepare_database(url: &str) -> Result<DatabaseConnection, AppError>
 ///
 /// # Errors
 /// When the database cannot be prepared or the address cannot be bound.
-pub async fn serve(url: &str, listen: SocketAddr) -> Result<(), AppError> {
+pub async fn serve(url: &str, listen: SocketAddr, options: Options) -> Result<(), AppError> {
     let conn = prepare_database(url).await?;
     let listener =
         TcpListener::bind(listen).await.map_err(|e| AppError::Internal(format!("cannot listen on {listen}: {e}")))?;
     tracing::info!("serving the API and the IDE on http://{listen}/graphql");
-    let state = AppState::new(conn);
+    let state = AppState::with_options(conn, options);
     let sockets = state.sockets.clone();
     // Upgraded WebSockets are no longer HTTP connections that the graceful shutdown waits for:
     // they are told to close when the signal comes, and given a moment to send their close frame.

@@ -29,7 +29,7 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<(), String> {
     let url = cli.database.database_url;
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => app::serve(&url, cli.serve.listen).await.map_err(|e| e.detail()),
+        Command::Serve => app::serve(&url, cli.serve.listen, cli.serve.options()).await.map_err(|e| e.detail()),
         Command::Migrate => {
             db::connect_and_migrate(&url).await.map_err(|e| e.detail())?;
             tracing::info!("database migrated");
