@@ -4,18 +4,17 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql_axum::rejection::GraphQLRejection;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::State;
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::cors::CorsOrigins;
 use crate::entity::gemeente;
@@ -23,6 +22,14 @@ use crate::error::AppError;
 use crate::events::{self, Feed};
 use crate::graphql::{RegistrySchema, SchemaOptions, build_schema_with};
 use crate::{auth, cors, dataset, db, ide, ws};
+
+mod error_body;
+pub(crate) mod graphql_http;
+pub(crate) mod input_check;
+mod layers;
+
+pub use error_body::response as error_response;
+pub use layers::REQUEST_ID;
 
 /// Everything a request handler needs, cloned cheaply into each.
 #[derive(Clone)]
@@ -33,9 +40,14 @@ pub struct AppState {
     pub schema: RegistrySchema,
     /// How the server behaves over time.
     pub options: Options,
+    /// The open WebSockets, to be closed properly when the server stops.
+    pub sockets: ws::Sockets,
+    /// One permit per GraphQL request that may run at once.
+    pub permits: Arc<Semaphore>,
 }
 
-/// How the server behaves; the defaults suit production.
+/// How the server behaves: timings, limits and the operator's switches; the defaults suit
+/// production.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// How often the change feed re-reads the log without a wake-up (a safety net).
@@ -46,6 +58,22 @@ pub struct Options {
     pub schema: SchemaOptions,
     /// Browser origins that may call the API.
     pub cors: CorsOrigins,
+    /// How long a new WebSocket may take to send `connection_init` (then: close 4408).
+    pub connection_init_timeout: Duration,
+    /// Operations one WebSocket may run at once; one more is refused with `TOO_MANY_OPERATIONS`.
+    pub max_operations_per_socket: usize,
+    /// Bytes of results that may wait for a WebSocket client to read them; a client that lets
+    /// more pile up is disconnected (close 1008).
+    pub max_unsent_bytes: usize,
+    /// Longest a single write to a WebSocket may take before the client counts as not reading.
+    pub send_timeout: Duration,
+    /// How often an open WebSocket's API token is checked for revocation (then: close 4403).
+    pub token_recheck: Duration,
+    /// Largest response body; a larger answer is replaced by a `RESPONSE_TOO_LARGE` error.
+    pub max_response_bytes: usize,
+    /// GraphQL requests over HTTP that may run at once; one more is answered at once with 503
+    /// `SERVICE_UNAVAILABLE` instead of waiting in a queue that only grows under overload.
+    pub max_concurrent_requests: usize,
 }
 
 impl Default for Options {
@@ -55,9 +83,20 @@ impl Default for Options {
             keep_alive: KEEP_ALIVE,
             schema: SchemaOptions::default(),
             cors: CorsOrigins::Any,
+            connection_init_timeout: Duration::from_secs(10),
+            max_operations_per_socket: 50,
+            max_unsent_bytes: 2 * MAX_RESPONSE_BYTES,
+            send_timeout: Duration::from_secs(10),
+            token_recheck: Duration::from_secs(2),
+            max_response_bytes: MAX_RESPONSE_BYTES,
+            max_concurrent_requests: MAX_CONCURRENT_REQUESTS,
         }
     }
 }
+
+/// Default cap on GraphQL requests running at once: enough to keep the database pool busy, few
+/// enough that their memory stays small.
+pub const MAX_CONCURRENT_REQUESTS: usize = 64;
 
 /// Quiet time after which a WebSocket gets a keep-alive: below the idle timeouts of common
 /// proxies and load balancers (often 60 seconds).
@@ -73,12 +112,16 @@ impl AppState {
     pub fn with_options(db: DatabaseConnection, options: Options) -> Self {
         let feed = Arc::new(Feed::with_poll_interval(db.clone(), options.poll_interval));
         let schema = build_schema_with(db.clone(), feed, options.schema);
-        Self { db, schema, options }
+        let permits = Arc::new(Semaphore::new(options.max_concurrent_requests));
+        Self { db, schema, options, sockets: ws::Sockets::default(), permits }
     }
 }
 
 /// Largest request body (and WebSocket message) accepted; a GraphQL query needs far less.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// Default largest response body; larger answers are replaced by a coded error. The cost limit
+/// keeps normal queries far below it.
+pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 /// Longest a request may take before the client gets 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -86,7 +129,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// `/graphql/ws`, `/healthz`, `/readyz`, and `/` redirecting to the IDE.
 pub fn router(state: AppState) -> Router {
     let cors = cors::layer(&state.options.cors);
-    Router::new()
+    let routes = Router::new()
         .route("/", get(|| async { Redirect::temporary("/graphql") }))
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", get(ws::graphql_ws))
@@ -96,35 +139,64 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::voorbeeld::routes())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
-        .layer(cors)
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .layer(cors);
+    layers::around(routes).with_state(state)
 }
 
-async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
-    match with_caller(&state, &headers, request.into_inner()).await {
-        Ok(request) => GraphQLResponse::from(state.schema.execute(request).await).into_response(),
-        Err(response) => response,
+async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    // The permit comes before the body is read: under overload, waiting bodies cost memory too.
+    let Ok(_permit) = state.permits.clone().try_acquire_owned() else { return busy() };
+    match graphql_http::from_post(&headers, body, MAX_BODY_BYTES).await {
+        Ok(request) => execute(&state, &headers, request).await,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
 /// A browser asking for HTML gets the IDE; everything else is a GraphQL query in the URL.
-async fn graphql_get(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    request: Result<GraphQLRequest, GraphQLRejection>,
-) -> Response {
+async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
     let wants_html =
         headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("text/html"));
-    match request {
-        _ if wants_html => ide::page().await,
-        Ok(request) if is_mutation(&request.0) => mutation_over_get(),
-        Ok(request) => match with_caller(&state, &headers, request.into_inner()).await {
-            Ok(request) => GraphQLResponse::from(state.schema.execute(request).await).into_response(),
-            Err(response) => response,
-        },
-        Err(rejection) => rejection.into_response(),
+    if wants_html {
+        return ide::page().await;
     }
+    let Ok(_permit) = state.permits.clone().try_acquire_owned() else { return busy() };
+    match graphql_http::from_get(query.as_deref()) {
+        Ok(request) if is_mutation(&request) => mutation_over_get(),
+        Ok(request) => execute(&state, &headers, request).await,
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+/// Runs a well-formed request as its caller and answers in the media type the client accepts.
+async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::Request) -> Response {
+    let media = graphql_http::MediaType::negotiate(headers);
+    let query = request.query.clone();
+    let operation_name = request.operation_name.clone();
+    if let Err(err) = input_check::check(&request) {
+        let error = graphql_http::coded_error(err.public_message(), err.code(), err.field());
+        let response = async_graphql::Response::from_errors(vec![error]);
+        let limit = state.options.max_response_bytes;
+        return graphql_http::answer(&query, operation_name.as_deref(), response, media, limit);
+    }
+    match with_caller(state, headers, request).await {
+        Ok(request) => {
+            let response = state.schema.execute(request).await;
+            graphql_http::answer(&query, operation_name.as_deref(), response, media, state.options.max_response_bytes)
+        }
+        Err(response) => response,
+    }
+}
+
+/// The answer when every permit is taken: at once, so that an overloaded server sheds load
+/// instead of queueing it.
+fn busy() -> Response {
+    let mut response = error_body::response(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "SERVICE_UNAVAILABLE",
+        "the server is busy; try again shortly",
+    );
+    response.headers_mut().insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
+    response
 }
 
 /// Attaches the [`auth::Caller`] of the `Authorization` header, if any, to the request. Reads
@@ -205,11 +277,22 @@ pub async fn serve(url: &str, listen: SocketAddr, options: Options) -> Result<()
     let listener =
         TcpListener::bind(listen).await.map_err(|e| AppError::Internal(format!("cannot listen on {listen}: {e}")))?;
     tracing::info!("serving the API and the IDE on http://{listen}/graphql");
-    axum::serve(listener, router(AppState::with_options(conn, options)))
-        .with_graceful_shutdown(shutdown_signal())
+    let state = AppState::with_options(conn, options);
+    let sockets = state.sockets.clone();
+    // Upgraded WebSockets are no longer HTTP connections that the graceful shutdown waits for:
+    // they are told to close when the signal comes, and given a moment to send their close frame.
+    let signal = async move {
+        shutdown_signal().await;
+        sockets.close_all(SOCKET_CLOSE_GRACE).await;
+    };
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(signal)
         .await
         .map_err(|e| AppError::Internal(format!("server failed: {e}")))
 }
+
+/// How long the WebSockets get to close when the server stops.
+const SOCKET_CLOSE_GRACE: Duration = Duration::from_secs(5);
 
 async fn shutdown_signal() {
     let ctrl_c = async {

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
 
+use crate::app::{self, Options};
 use crate::cors::CorsOrigins;
 use crate::domain::TokenRol;
 
@@ -114,6 +115,37 @@ pub struct ServeArgs {
     /// Whether errors about unknown names suggest similar ones ("Did you mean …?").
     #[arg(long, env = "FUSIEREGISTER_SUGGESTIONS", default_value_t = true, action = ArgAction::Set, global = true)]
     pub suggestions: bool,
+
+    /// GraphQL requests over HTTP that may run at once; more get 503 at once.
+    #[arg(long, env = "FUSIEREGISTER_MAX_CONCURRENT_REQUESTS", default_value_t = app::MAX_CONCURRENT_REQUESTS, global = true)]
+    pub max_concurrent_requests: usize,
+
+    /// Largest response body in bytes; a larger answer becomes a RESPONSE_TOO_LARGE error.
+    #[arg(long, env = "FUSIEREGISTER_MAX_RESPONSE_BYTES", default_value_t = app::MAX_RESPONSE_BYTES, global = true)]
+    pub max_response_bytes: usize,
+
+    /// Operations one WebSocket may run at once.
+    #[arg(long, env = "FUSIEREGISTER_WS_MAX_OPERATIONS", default_value_t = Options::default().max_operations_per_socket, global = true)]
+    pub ws_max_operations: usize,
+}
+
+impl ServeArgs {
+    /// The server's options: the defaults, with these settings.
+    pub fn options(&self) -> Options {
+        Options {
+            max_concurrent_requests: self.max_concurrent_requests,
+            max_response_bytes: self.max_response_bytes,
+            max_unsent_bytes: 2 * self.max_response_bytes,
+            max_operations_per_socket: self.ws_max_operations,
+            schema: crate::graphql::SchemaOptions {
+                introspection: self.introspection,
+                suggestions: self.suggestions,
+                ..crate::graphql::SchemaOptions::default()
+            },
+            cors: self.cors_origins.clone(),
+            ..Options::default()
+        }
+    }
 }
 
 /// How log lines are written.

@@ -29,18 +29,7 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<(), String> {
     let url = cli.database.database_url;
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => {
-            let options = app::Options {
-                schema: graphql::SchemaOptions {
-                    introspection: cli.serve.introspection,
-                    suggestions: cli.serve.suggestions,
-                    ..graphql::SchemaOptions::default()
-                },
-                cors: cli.serve.cors_origins,
-                ..app::Options::default()
-            };
-            app::serve(&url, cli.serve.listen, options).await.map_err(|e| e.detail())
-        }
+        Command::Serve => app::serve(&url, cli.serve.listen, cli.serve.options()).await.map_err(|e| e.detail()),
         Command::Migrate => {
             db::connect_and_migrate(&url).await.map_err(|e| e.detail())?;
             tracing::info!("database migrated");

@@ -93,6 +93,16 @@ pub async fn find_active(db: &impl ConnectionTrait, token: &str) -> Result<Optio
     })
 }
 
+/// Whether the token with row key `token_id` still exists and is not revoked: the re-check of a
+/// caller that was looked up earlier, such as that of an open WebSocket.
+///
+/// # Errors
+/// A database error.
+pub async fn is_active(db: &impl ConnectionTrait, token_id: i32) -> Result<bool, AppError> {
+    let found = api_token::Entity::find_by_id(token_id).one(db).await?;
+    Ok(found.is_some_and(|model| model.ingetrokken.is_none()))
+}
+
 async fn find_by_name(db: &impl ConnectionTrait, naam: &str) -> Result<Option<api_token::Model>, AppError> {
     Ok(api_token::Entity::find().filter(api_token::Column::Naam.eq(naam)).one(db).await?)
 }

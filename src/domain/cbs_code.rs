@@ -20,11 +20,18 @@ impl CbsCode {
     /// # Errors
     /// [`InvalidCbsCode`] when the text is not `GM` followed by exactly four ASCII digits.
     pub fn parse(text: &str) -> Result<Self, InvalidCbsCode> {
-        let trimmed = text.trim();
-        let valid = trimmed.len() == 6
-            && trimmed[..2].eq_ignore_ascii_case("GM")
-            && trimmed[2..].bytes().all(|b| b.is_ascii_digit());
-        if valid { Ok(Self(format!("GM{}", &trimmed[2..]))) } else { Err(InvalidCbsCode(text.to_owned())) }
+        // Compared as bytes: slicing the text at byte 2 would panic when a multi-byte character
+        // straddles it (`aé123`).
+        let bytes = text.trim().as_bytes();
+        match bytes.split_first_chunk::<2>() {
+            Some((prefix, digits))
+                if prefix.eq_ignore_ascii_case(b"GM") && digits.len() == 4 && digits.iter().all(u8::is_ascii_digit) =>
+            {
+                let digits: String = digits.iter().map(|&b| char::from(b)).collect();
+                Ok(Self(format!("GM{digits}")))
+            }
+            _ => Err(InvalidCbsCode(super::tekst::excerpt(text).into_owned())),
+        }
     }
 
     /// The code as text, e.g. `GM0363`.
@@ -52,7 +59,9 @@ mod tests {
 
     #[test]
     fn rejects_everything_else() {
-        for bad in ["", "GM363", "GM03630", "PV27", "0363", "GMabcd", "GM03 3", "GM٠٣٦٣"] {
+        for bad in
+            ["", "GM363", "GM03630", "PV27", "0363", "GMabcd", "GM03 3", "GM٠٣٦٣", "aé123", "Gé0363", "é", "GM\0\0\0\0"]
+        {
             assert!(CbsCode::parse(bad).is_err(), "{bad} should be rejected");
         }
     }

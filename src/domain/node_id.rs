@@ -49,7 +49,8 @@ impl NodeId {
     /// # Errors
     /// `BAD_USER_INPUT` on field `id` when the text is not an ID of this API.
     pub fn decode(text: &str) -> Result<Self, AppError> {
-        let invalid = || AppError::bad_input("id", format!("'{text}' is not an ID of this API"));
+        let invalid =
+            || AppError::bad_input("id", format!("'{}' is not an ID of this API", super::tekst::excerpt(text)));
         let (kind, key) = text.split_once(':').ok_or_else(invalid)?;
         if key.is_empty() {
             return Err(invalid());
@@ -72,11 +73,8 @@ impl NodeId {
                 let (Some(begin), Some(gemeente), Some(fusie)) = (parts.next(), parts.next(), parts.next()) else {
                     return Err(invalid());
                 };
-                let begindatum = if begin == UNKNOWN_DATE {
-                    None
-                } else {
-                    Some(NaiveDate::parse_from_str(begin, "%Y-%m-%d").map_err(|_| invalid())?)
-                };
+                let begindatum =
+                    if begin == UNKNOWN_DATE { None } else { Some(super::parse_datum(begin).map_err(|_| invalid())?) };
                 Self::Deelname { fusie: fusie.to_owned(), gemeente: gemeente.to_owned(), begindatum }
             }
             _ => return Err(invalid()),

@@ -16,6 +16,10 @@ pub const DEFAULT_PAGE_SIZE: u64 = 25;
 /// Largest page a client may ask for.
 pub const MAX_PAGE_SIZE: u64 = 100;
 
+/// Largest offset a cursor may hold. No list of the registry comes near it; the bound keeps a
+/// forged cursor from reaching the database driver, which cannot bind offsets above `i64::MAX`.
+pub const MAX_CURSOR_OFFSET: u64 = 1_000_000_000;
+
 const CURSOR_PREFIX: &str = "offset:";
 
 /// Where a page lies in the whole list, as the Relay specification describes.
@@ -57,7 +61,8 @@ pub fn window(first: Option<i32>, after: Option<&str>) -> Result<Window, AppErro
     let offset = match after {
         None => 0,
         Some(text) => offset_of(text)
-            .and_then(|o| o.checked_add(1))
+            .filter(|o| *o < MAX_CURSOR_OFFSET)
+            .map(|o| o + 1)
             .ok_or_else(|| AppError::bad_input("after", "after is not a cursor of this list"))?,
     };
     Ok(Window { offset, limit })
@@ -131,6 +136,18 @@ mod tests {
         assert!(window(Some(-1), None).is_err());
         assert!(window(Some(i32::try_from(MAX_PAGE_SIZE).unwrap() + 1), None).is_err());
         assert!(window(None, Some("not-a-cursor")).is_err());
+    }
+
+    #[test]
+    fn refuses_cursors_beyond_any_list() {
+        for offset in [MAX_CURSOR_OFFSET, u64::MAX, 1 << 63] {
+            let err = window(None, Some(&cursor(offset))).unwrap_err();
+            assert_eq!((err.code(), err.field()), ("BAD_USER_INPUT", Some("after")), "offset {offset}");
+        }
+        let last = window(None, Some(&cursor(MAX_CURSOR_OFFSET - 1))).unwrap();
+        assert_eq!(last.offset, MAX_CURSOR_OFFSET);
+        // The cursor of the report, offset 2^63 - 1 in base64.
+        assert!(window(None, Some("b2Zmc2V0OjkyMjMzNzIwMzY4NTQ3NzU4MDc")).is_err());
     }
 
     #[test]

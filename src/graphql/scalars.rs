@@ -3,6 +3,8 @@
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 use chrono::NaiveDate;
 
+use crate::domain::parse_datum;
+
 /// A calendar date in ISO 8601 form, `YYYY-MM-DD`, e.g. `2015-01-01`. End dates in this API are
 /// the last day of validity (inclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -14,11 +16,14 @@ pub struct Date(pub NaiveDate);
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
-            Value::String(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map(Date)
-                .map_err(|_| InputValueError::custom(format!("'{text}' is not a date in the form YYYY-MM-DD"))),
+            Value::String(text) => parse_datum(text).map(Date).map_err(|e| InputValueError::custom(e.to_string())),
             _ => Err(InputValueError::expected_type(value)),
         }
+    }
+
+    /// Lets validation refuse a bad literal (`peildatum: 0`) as a bad argument, before execution.
+    fn is_valid(value: &Value) -> bool {
+        matches!(value, Value::String(text) if parse_datum(text).is_ok())
     }
 
     fn to_value(&self) -> Value {
@@ -46,6 +51,10 @@ impl ScalarType for DateTime {
                 .map_err(|_| InputValueError::custom(format!("'{text}' is not an RFC 3339 date-time"))),
             _ => Err(InputValueError::expected_type(value)),
         }
+    }
+
+    fn is_valid(value: &Value) -> bool {
+        matches!(value, Value::String(text) if chrono::DateTime::parse_from_rfc3339(text).is_ok())
     }
 
     fn to_value(&self) -> Value {

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use sea_orm::ActiveEnum;
 
 use super::{Bestand, FouteRij, Record, Rij};
-use crate::domain::{CbsCode, HerindelingSoort, Rechtsvorm, Reikwijdte, Rol};
+use crate::domain::{CbsCode, HerindelingSoort, Rechtsvorm, Reikwijdte, Rol, parse_datum, tekst};
 use crate::service::fusie::{NieuweDeelname, NieuweFusie};
 use crate::service::gemeente::NieuweGemeente;
 use crate::service::herindeling::NieuweHerindeling;
@@ -306,7 +306,13 @@ impl Cellen {
 
     fn tekst(&mut self, kolom: &'static str) -> Option<String> {
         match self.velden.remove(kolom)? {
-            Waarde::Tekst(tekst) => Some(tekst),
+            Waarde::Tekst(tekst) => match tekst::check(kolom, &tekst) {
+                Ok(()) => Some(tekst),
+                Err(e) => {
+                    self.fout(kolom, e.to_string());
+                    None
+                }
+            },
             Waarde::Lijst(_) => {
                 self.fout(kolom, "expected text, not a list");
                 None
@@ -325,11 +331,13 @@ impl Cellen {
 
     fn datum(&mut self, kolom: &'static str) -> Option<NaiveDate> {
         let tekst = self.tekst(kolom)?;
-        let datum = NaiveDate::parse_from_str(&tekst, "%Y-%m-%d").ok();
-        if datum.is_none() {
-            self.fout(kolom, format!("'{tekst}' is not a date: write YYYY-MM-DD, e.g. 2024-01-01"));
+        match parse_datum(&tekst) {
+            Ok(datum) => Some(datum),
+            Err(e) => {
+                self.fout(kolom, e.to_string());
+                None
+            }
         }
-        datum
     }
 
     fn verplichte_datum(&mut self, kolom: &'static str) -> Option<NaiveDate> {
@@ -548,6 +556,21 @@ mod tests {
         );
         assert!(bestand.fouten[3].reden.contains("not a date"), "{}", bestand.fouten[3].reden);
         assert!(bestand.fouten[7].reden.contains("does not apply"), "{}", bestand.fouten[7].reden);
+    }
+
+    #[test]
+    fn dates_beyond_year_9999_nul_and_overlong_text_are_refused() {
+        let lange_naam = "a".repeat(crate::domain::tekst::limit("naam") + 1);
+        let bestand = Bestand::csv(&format!(
+            "soort,code,naam,provincie,begindatum\n\
+             gemeente,GM1999,Kust,PV28,+10000-01-01\n\
+             gemeente,GM1998,\"Ku\0st\",PV28,2024-01-01\n\
+             gemeente,GM1997,{lange_naam},PV28,2024-01-01\n"
+        ));
+        assert!(bestand.rijen.is_empty());
+        assert_eq!(kolommen(&bestand.fouten), [(2, Some("begindatum")), (3, Some("naam")), (4, Some("naam"))]);
+        assert!(bestand.fouten[1].reden.contains("NUL"), "{}", bestand.fouten[1].reden);
+        assert!(bestand.fouten[2].reden.contains("longer than 200"), "{}", bestand.fouten[2].reden);
     }
 
     #[test]

@@ -20,12 +20,43 @@ pub const HANG_GUARD: Duration = Duration::from_secs(20);
 
 /// A server over `conn` with `options`, and an editor token named `redactie`.
 pub async fn serve(conn: DatabaseConnection, options: Options) -> (SocketAddr, String) {
+    let (address, token, _) = serve_state(conn, options).await;
+    (address, token)
+}
+
+/// As [`serve`], also returning the server's state (to stop its sockets, or reach its database).
+pub async fn serve_state(conn: DatabaseConnection, options: Options) -> (SocketAddr, String, AppState) {
     let (_, token) = fusieregister::auth::store::create(&conn, "redactie", TokenRol::Editor).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    let app = router(AppState::with_options(conn, options));
+    let state = AppState::with_options(conn, options);
+    let app = router(state.clone());
     tokio::spawn(async move { axum::serve(listener, app).await });
-    (address, token)
+    (address, token, state)
+}
+
+/// Opens `/graphql/ws` in `protocol` without sending anything.
+pub async fn open(address: SocketAddr, protocol: &str) -> Socket {
+    let mut request = format!("ws://{address}/graphql/ws").into_client_request().unwrap();
+    request.headers_mut().insert("Sec-WebSocket-Protocol", protocol.parse().unwrap());
+    tokio_tungstenite::connect_async(request).await.unwrap().0
+}
+
+/// Sends one text frame.
+pub async fn send(socket: &mut Socket, message: Value) {
+    socket.send(Message::text(message.to_string())).await.unwrap();
+}
+
+/// The code and reason of the close frame the server sends next, skipping other messages.
+pub async fn closed(socket: &mut Socket) -> (u16, String) {
+    loop {
+        match tokio::time::timeout(HANG_GUARD, socket.next()).await.expect("the server closes the socket") {
+            Some(Ok(Message::Close(Some(frame)))) => return (u16::from(frame.code), frame.reason.to_string()),
+            Some(Ok(Message::Close(None))) | None => return (1005, String::new()),
+            Some(Ok(_)) => {}
+            Some(Err(err)) => return (1006, format!("the socket failed instead of closing: {err}")),
+        }
+    }
 }
 
 /// Sends `query` over plain HTTP with the token, and returns the JSON response.

@@ -1,0 +1,63 @@
+//! What keeps the server from swelling: a cap on requests running at once (overload is answered
+//! at once with a coded 503), and a cap on the size of a response.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed setup step should fail the test loudly
+
+mod common;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use fusieregister::app::{AppState, Options, router};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+async fn send(app: &Router, accept: &str, query: &str) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let request = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, accept)
+        .body(Body::from(json!({ "query": query }).to_string()))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, serde_json::from_slice(&bytes).unwrap())
+}
+
+#[tokio::test]
+async fn overload_is_a_coded_503_at_once_and_passes_when_it_ends() {
+    let options = Options { max_concurrent_requests: 2, ..Options::default() };
+    let state = AppState::with_options(common::seeded_database().await, options);
+    let app = router(state.clone());
+    // Two requests are running (their permits are held here); a third is turned away.
+    let running = state.permits.clone().try_acquire_many_owned(2).unwrap();
+    let (status, headers, json) = send(&app, "application/json", "{ __typename }").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(json["errors"][0]["extensions"]["code"], "SERVICE_UNAVAILABLE");
+    assert_eq!(headers[header::RETRY_AFTER], "1");
+    // Health checks are not requests of the API: they answer whatever the load.
+    let health = app.clone().oneshot(Request::get("/healthz").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    drop(running);
+    let (status, _, json) = send(&app, "application/json", "{ __typename }").await;
+    assert_eq!((status, &json["data"]["__typename"]), (StatusCode::OK, &json!("Query")));
+}
+
+#[tokio::test]
+async fn a_response_over_the_limit_becomes_a_coded_error() {
+    let options = Options { max_response_bytes: 2_000, ..Options::default() };
+    let app = router(AppState::with_options(common::seeded_database().await, options));
+    let big = "{ gemeenten(first: 100) { edges { node { code naam } } } }";
+    for (accept, status) in
+        [("application/json", StatusCode::OK), ("application/graphql-response+json", StatusCode::BAD_REQUEST)]
+    {
+        let (got, _, json) = send(&app, accept, big).await;
+        assert_eq!(got, status, "{accept}");
+        assert_eq!(json["errors"][0]["extensions"]["code"], "RESPONSE_TOO_LARGE", "{json}");
+        assert!(json.get("data").is_none());
+    }
+    let (status, _, json) = send(&app, "application/json", "{ gemeenten(first: 5) { edges { node { code } } } }").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json["data"]["gemeenten"]["edges"].as_array().map(Vec::len), Some(5), "small answers pass");
+}
