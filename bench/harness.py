@@ -213,9 +213,10 @@ class Process:
                 self.proc.wait()
 
 
-def start_fusieregister(binary, label, url, workdir):
-    return Process(label, [binary, "serve"], {"DATABASE_URL": url, "FUSIEREGISTER_LISTEN": "127.0.0.1:{port}"},
-                   workdir, "/readyz")
+def start_fusieregister(binary, label, url, workdir, extra_env=()):
+    env = {"DATABASE_URL": url, "FUSIEREGISTER_LISTEN": "127.0.0.1:{port}"}
+    env.update(item.split("=", 1) for item in extra_env)
+    return Process(label, [binary, "serve"], env, workdir, "/readyz")
 
 
 # --- queries and their floors ---------------------------------------------------------------
@@ -396,7 +397,7 @@ def fmt(value, digits=0):
     return f"{value:,.{digits}f}"
 
 
-def report(results, sizes, setup, args, peer_enabled):
+def report(results, sizes, setup, args, peer_enabled):  # noqa: C901
     rounds = args.rounds
     out = []
     out.append(f"Run of {time.strftime('%Y-%m-%d %H:%M')}, `{' '.join(sys.argv[1:]) or '(defaults)'}`: "
@@ -411,11 +412,15 @@ def report(results, sizes, setup, args, peer_enabled):
         if backend not in args.backends:
             continue
         with_peer = peer_enabled and backend == "postgres"
-        out.append(f"### {title}, against the SQL floor ({floor_title})" + (" and PostGraphile" if with_peer else ""))
+        out.append(f"### {title}, against the SQL floor ({floor_title})" + (" and PostGraphile" if with_peer else "")
+                   + (" and the baseline binary" if args.baseline else ""))
         out.append("")
         header = ("| query (answer) | c | req/s | p50 ms | p99 ms | floor req/s | floor p50 ms | of floor "
                   "| peak RSS MiB | CPU ms/req |")
         rule = "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        if args.baseline:
+            header += " baseline req/s | p50 ms | CPU ms/req | peak RSS MiB | × baseline |"
+            rule += "---:|---:|---:|---:|---:|"
         if with_peer:
             header += " PostGraphile req/s | p50 ms | × PostGraphile |"
             rule += "---:|---:|---:|"
@@ -436,6 +441,12 @@ def report(results, sizes, setup, args, peer_enabled):
                        f"| {fmt(median([r['p50'] for r in floor]) if floor else float('nan'), 2)} "
                        f"| {fmt(rps / floor_rps if floor_rps == floor_rps and floor_rps else float('nan'), 2)} "
                        f"| {fmt(max(r['rss'] for r in server))} | {fmt(median([r['cpu'] for r in server]), 2)} |")
+                if args.baseline:
+                    base = results.get((scale, name, c, f"baseline-{backend}"), [])
+                    base_rps = median([r["rps"] for r in base]) if base else float("nan")
+                    row += (f" {fmt(base_rps)} | {fmt(median([r['p50'] for r in base]), 2)} "
+                            f"| {fmt(median([r['cpu'] for r in base]), 2)} | {fmt(max(r['rss'] for r in base))} "
+                            f"| {fmt(rps / base_rps if base_rps == base_rps and base_rps else float('nan'), 2)} |")
                 if with_peer:
                     peer = results.get((scale, name, c, "peer"), [])
                     peer_rps = median([r["rps"] for r in peer]) if peer else float("nan")
@@ -479,6 +490,10 @@ def parse_args():
         "PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--binary", default=str(Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
                                                 / "release" / "fusieregister"))
+    parser.add_argument("--baseline", help="another fusieregister binary to measure beside --binary, interleaved "
+                        "(before/after a change, in the same run)")
+    parser.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="environment of the server under test (not of the baseline), e.g. MALLOC_ARENA_MAX=2")
     parser.add_argument("--output", help="also write the table to this file")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, databases)")
     args = parser.parse_args()
@@ -532,10 +547,14 @@ def run(args, workdir, databases, processes):
                 fusies, deelnames = databases.add_synthetic(backend, url, path)
                 extra = f" +{fusies} fusies, {deelnames} deelnames (synthetic)"
             log(f"{backend}/{scale}: seeded in {seconds:.2f} s{extra}")
-            server = start_fusieregister(args.binary, f"{backend}-{scale}", url, workdir)
+            server = start_fusieregister(args.binary, f"{backend}-{scale}", url, workdir, args.server_env)
             processes.append(server)
             log(f"{backend}/{scale}: ready {server.startup * 1000:.0f} ms after start")
             servers[(backend, scale)] = server
+            if args.baseline:
+                base = start_fusieregister(args.baseline, f"baseline-{backend}-{scale}", url, workdir)
+                processes.append(base)
+                servers[(f"baseline-{backend}", scale)] = base
             floors[(backend, scale)] = (url, path)
             setup["columns"].append(f"{backend}, {scale}")
             seed_row.append(f"{seconds:.2f} s")
@@ -555,6 +574,10 @@ def run(args, workdir, databases, processes):
             expected = floor_answer(backend, name, url, path)
             sizes[(scale, name, backend)] = check_answer(server, name, body, expected, workdir)
             bodies[(scale, name, backend)] = body
+            if args.baseline:
+                base = servers[(f"baseline-{backend}", scale)]
+                bodies[(scale, name, f"baseline-{backend}")] = graphql_body(name, base)
+                check_answer(base, name, bodies[(scale, name, f"baseline-{backend}")], expected, workdir)
             log(f"{backend}/{scale} {name}: answer equals the floor's ({sizes[(scale, name, backend)]} bytes)")
             if peer_server and backend == "postgres" and scale == "real":
                 peer_bodies[name] = peer_mod.check(peer_server, name, expected)
@@ -565,10 +588,16 @@ def run(args, workdir, databases, processes):
             seconds = args.duration * (3 if scale == "large" else 1)
             for c in args.concurrency:
                 for backend in args.backends:
-                    server = servers[(backend, scale)]
                     url, path = floors[(backend, scale)]
-                    measured = run_wrk(server, bodies[(scale, name, backend)], c, seconds, workdir)
-                    results.setdefault((scale, name, c, backend), []).append(measured)
+                    # The baseline goes first in every other round, so that drift hits both alike.
+                    labels = [backend, f"baseline-{backend}"] if args.baseline else [backend]
+                    for label in labels if round_no % 2 == 0 else reversed(labels):
+                        measured = run_wrk(servers[(label, scale)], bodies[(scale, name, label)], c, seconds, workdir)
+                        results.setdefault((scale, name, c, label), []).append(measured)
+                        if label != backend:
+                            log(f"round {round_no + 1} baseline {backend}/{scale} {name} c={c}: "
+                                f"{measured['rps']:.0f} req/s, {measured['cpu']:.2f} ms CPU/req")
+                    measured = results[(scale, name, c, backend)][-1]
                     if backend == "postgres":
                         floor = run_pgbench(url, name, c, seconds, workdir)
                     else:
