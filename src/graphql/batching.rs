@@ -11,7 +11,13 @@
 //! once, and the next round only when all of them have finished. The query thus runs in rounds,
 //! one round per level of the query, with one statement per relation in each round, whatever
 //! the number of rows; the batches of a round run concurrently. The request itself is polled
-//! whenever it is woken, so its own statements (top-level lists) never wait for a round.
+//! whenever it is woken.
+//!
+//! A top-level list reads the database itself, not through a loader. Left outside the rounds, a
+//! request with several of them (aliases, or `gemeenten` beside `provincies`) would start the
+//! batches of the first list while the others are still being read, and every later list would
+//! cost a batch per relation of its own. So such reads join the rounds too ([`BatchQueue::in_round`]):
+//! all top-level reads of a request are the first round, and what their rows need the next.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -19,6 +25,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 
+use futures_channel::oneshot;
 use futures_util::future::BoxFuture;
 
 /// Batch jobs of one request's DataLoader, held back while the request can still make progress.
@@ -48,6 +55,17 @@ impl BatchQueue {
             return;
         }
         tokio::spawn(job);
+    }
+
+    /// Runs `job` in the next round, beside the DataLoader batches, and returns its output;
+    /// `None` when the job was dropped unfinished (the request went away).
+    pub async fn in_round<T: Send + 'static>(&self, job: impl Future<Output = T> + Send + 'static) -> Option<T> {
+        let (sender, receiver) = oneshot::channel();
+        self.spawn(Box::pin(async move {
+            // The receiver is gone only when the request is; nobody waits for the output then.
+            let _ = sender.send(job.await);
+        }));
+        receiver.await.ok()
     }
 
     /// Starts every queued job; each one wakes the request when it is the last to finish.

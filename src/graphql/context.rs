@@ -28,6 +28,26 @@ pub fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, AppError> {
     ctx.data::<Loaders>().map_err(|_| AppError::Internal("request has no DataLoader".to_owned()))
 }
 
+/// Runs a top-level read of the database (`job`, which owns what it needs) in the request's
+/// current round of batches, so that the relations of its rows are loaded together with those
+/// of the other top-level fields (see [`super::batching`]). Outside a prepared request it simply
+/// runs.
+///
+/// # Errors
+/// The job's error, or an internal error when the job was dropped unfinished.
+pub async fn in_round<T: Send + 'static>(
+    ctx: &Context<'_>,
+    job: impl std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+) -> Result<T, AppError> {
+    match ctx.data::<BatchQueue>() {
+        Ok(queue) => queue
+            .in_round(job)
+            .await
+            .unwrap_or_else(|| Err(AppError::Internal("a read of the request was dropped unfinished".to_owned()))),
+        Err(_) => job.await,
+    }
+}
+
 /// The database pool, for top-level list queries that are not relations.
 ///
 /// # Errors
@@ -89,6 +109,9 @@ where
     loaders(ctx)?.load_many(keys).await
 }
 
+/// Keys in one DataLoader batch at most: one bind parameter each.
+const MAX_BATCH_SIZE: usize = 10_000;
+
 /// Gives every request (query, mutation or subscription, over any transport or in a test) a
 /// fresh DataLoader, so that its cache never outlives the request.
 pub struct FreshLoaders {
@@ -123,9 +146,15 @@ impl Extension for FreshLoadersExtension {
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
         let queue = self.queue.clone();
-        // No timer: batches start when the request waits only for data (see `batching`).
-        let loaders = DataLoader::new(Db(self.db.clone()), move |job| queue.spawn(job)).delay(Duration::ZERO);
-        next.run(ctx, request.data(loaders)).await
+        let spawner = queue.clone();
+        // No timer: batches start when the request waits only for data (see `batching`). A batch
+        // holds every key of its round, up to a bound well below the bind-parameter limits of
+        // SQLite (32,766) and PostgreSQL (65,535); async-graphql's default of 1,000 split the
+        // larger rounds.
+        let loaders = DataLoader::new(Db(self.db.clone()), move |job| spawner.spawn(job))
+            .delay(Duration::ZERO)
+            .max_batch_size(MAX_BATCH_SIZE);
+        next.run(ctx, request.data(loaders).data(queue)).await
     }
 
     /// Runs the operation so that each level of the query is one batch per relation. Tokio's

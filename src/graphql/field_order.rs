@@ -3,7 +3,11 @@
 //! The GraphQL specification orders a result map like the selection set. async-graphql 7.2.1
 //! resolves an object's fields concurrently and inserts each as it finishes, so a field that
 //! waits for a DataLoader batch can come after one written later in the query. This extension
-//! keeps the parsed query of its request and reorders the result once execution is done.
+//! reads the order of every selection set once, when the query is parsed, into a tree of
+//! [`Order`]s, and puts each object of the result in that order once execution is done.
+//!
+//! The tree has one node per field of the query, not per object of the answer: a list of a
+//! hundred objects is ordered by one node, and an object already in order is left as it is.
 
 use std::sync::{Arc, Mutex};
 
@@ -16,13 +20,58 @@ pub struct FieldOrder;
 
 impl ExtensionFactory for FieldOrder {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(FieldOrderExtension { document: Mutex::new(None) })
+        Arc::new(FieldOrderExtension { orders: Mutex::new(Vec::new()) })
     }
 }
 
-/// One per request: holds that request's parsed query.
+/// One per request: the order of each operation of that request's query.
 struct FieldOrderExtension {
-    document: Mutex<Option<ExecutableDocument>>,
+    orders: Mutex<Vec<(Option<Name>, Order)>>,
+}
+
+/// The response keys of one selection set in query order, each with the order of its own
+/// selection (the sub-selections of every field with that key, merged).
+#[derive(Debug, Default, PartialEq)]
+struct Order {
+    keys: Vec<(Name, Order)>,
+}
+
+impl Order {
+    /// The order of `sets` taken together, fragments spread in place.
+    fn of(sets: &[&SelectionSet], document: &ExecutableDocument) -> Self {
+        let mut grouped: Vec<(&Name, Vec<&SelectionSet>)> = Vec::new();
+        keys_in_order(sets, document, &mut grouped);
+        Self { keys: grouped.into_iter().map(|(key, subs)| (key.clone(), Order::of(&subs, document))).collect() }
+    }
+
+    fn position(&self, key: &Name) -> usize {
+        // Anything not named in the query (there should be nothing) goes to the end.
+        self.keys.iter().position(|(k, _)| k == key).unwrap_or(usize::MAX)
+    }
+
+    /// Puts `value` (an object, or a list of them at any depth) and everything in it in order.
+    fn apply(&self, value: &mut Value) {
+        match value {
+            Value::List(items) => items.iter_mut().for_each(|item| self.apply(item)),
+            Value::Object(map) => {
+                if self.keys.is_empty() {
+                    return;
+                }
+                if !map.keys().map(|k| self.position(k)).is_sorted() {
+                    // Stable: keys the query does not name keep their relative place.
+                    map.sort_by_cached_key(|k, _| self.position(k));
+                }
+                // Keys now come in the order of `self.keys`, so one pass pairs each with its order.
+                let mut orders = self.keys.iter();
+                for (key, child) in map.iter_mut() {
+                    if let Some((_, order)) = orders.by_ref().find(|(k, _)| k == key) {
+                        order.apply(child);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 #[async_graphql::async_trait::async_trait]
@@ -35,8 +84,13 @@ impl Extension for FieldOrderExtension {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
-        if let Ok(mut kept) = self.document.lock() {
-            *kept = Some(document.clone());
+        let orders = document
+            .operations
+            .iter()
+            .map(|(name, operation)| (name.cloned(), Order::of(&[&operation.node.selection_set.node], &document)))
+            .collect();
+        if let Ok(mut kept) = self.orders.lock() {
+            *kept = orders;
         }
         Ok(document)
     }
@@ -48,15 +102,13 @@ impl Extension for FieldOrderExtension {
         next: NextExecute<'_>,
     ) -> Response {
         let mut response = next.run(ctx, operation_name).await;
-        let document = self.document.lock().ok().and_then(|mut kept| kept.take());
-        if let Some(document) = document {
-            let operation = match operation_name {
-                Some(name) => document.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
-                None => document.operations.iter().next(),
-            };
-            if let Some((_, operation)) = operation {
-                reorder(&mut response.data, &[&operation.node.selection_set.node], &document);
-            }
+        let orders = self.orders.lock().map(|mut kept| std::mem::take(&mut *kept)).unwrap_or_default();
+        let order = match operation_name {
+            Some(name) => orders.iter().find(|(n, _)| n.as_ref().is_some_and(|n| n.as_str() == name)),
+            None => orders.first(),
+        };
+        if let Some((_, order)) = order {
+            order.apply(&mut response.data);
         }
         response
     }
@@ -92,23 +144,44 @@ fn keys_in_order<'a>(
     }
 }
 
-fn reorder(value: &mut Value, sets: &[&SelectionSet], document: &ExecutableDocument) {
-    match value {
-        Value::List(items) => items.iter_mut().for_each(|item| reorder(item, sets, document)),
-        Value::Object(map) => {
-            let mut keys = Vec::new();
-            keys_in_order(sets, document, &mut keys);
-            let mut ordered = async_graphql::indexmap::IndexMap::with_capacity(map.len());
-            for (key, subs) in keys {
-                if let Some(mut child) = map.shift_remove(key) {
-                    reorder(&mut child, &subs, document);
-                    ordered.insert(key.clone(), child);
-                }
-            }
-            // Anything not named in the query (there should be nothing) keeps its place at the end.
-            ordered.extend(map.drain(..));
-            *map = ordered;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn object(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(pairs.iter().map(|(k, v)| (Name::new(k), v.clone())).collect())
+    }
+
+    fn keys(value: &Value) -> Vec<String> {
+        match value {
+            Value::Object(map) => map.keys().map(ToString::to_string).collect(),
+            _ => Vec::new(),
         }
-        _ => {}
+    }
+
+    #[test]
+    fn orders_objects_in_lists_and_below_them_as_the_query_does() {
+        let document =
+            async_graphql::parser::parse_query("{ a { x ...F } b c: a { y } } fragment F on T { y z { q p } }")
+                .unwrap();
+        let (_, operation) = document.operations.iter().next().unwrap();
+        let order = Order::of(&[&operation.node.selection_set.node], &document);
+        let item = || {
+            object(&[("z", object(&[("p", Value::Null), ("q", Value::Null)])), ("y", Value::Null), ("x", Value::Null)])
+        };
+        let mut data = object(&[
+            ("c", object(&[("y", Value::Null)])),
+            ("b", Value::Null),
+            ("a", Value::List(vec![item(), item()])),
+        ]);
+        order.apply(&mut data);
+        assert_eq!(keys(&data), ["a", "b", "c"]);
+        let Value::Object(map) = &data else { unreachable!() };
+        let Value::List(items) = &map["a"] else { unreachable!() };
+        for item in items {
+            assert_eq!(keys(item), ["x", "y", "z"]);
+            let Value::Object(fields) = item else { unreachable!() };
+            assert_eq!(keys(&fields["z"]), ["q", "p"]);
+        }
     }
 }

@@ -6,7 +6,7 @@ use async_graphql::{Context, ID, Object};
 use futures_util::future::try_join_all;
 
 use super::connection::{MAX_PAGE_SIZE, connection_types, window};
-use super::context::{db, one};
+use super::context::{db, in_round, one};
 use super::loaders::{FusieSleutel, GemeenteCode};
 use super::scalars::Date;
 use super::types::{
@@ -19,7 +19,7 @@ use crate::error::AppError;
 use crate::store::fusie::{EvaluatieFilter, FusieFilter};
 use crate::store::gemeente::GemeenteFilter;
 use crate::store::herindeling::HerindelingFilter;
-use crate::store::{self, Slice, Window};
+use crate::store::{self, Slice, Total, Window};
 
 connection_types!(GemeenteConnection, GemeenteEdge, Gemeente, "municipalities");
 connection_types!(AmbtelijkeFusieConnection, AmbtelijkeFusieEdge, AmbtelijkeFusie, "ambtelijke fusies");
@@ -29,6 +29,12 @@ connection_types!(HerindelingConnection, HerindelingEdge, Herindeling, "herindel
 connection_types!(OnderzoekConnection, OnderzoekEdge, Onderzoek, "studies");
 connection_types!(EvaluatieConnection, EvaluatieEdge, Evaluatie, "evaluation outcomes");
 connection_types!(WijzigingConnection, WijzigingEdge, Wijziging, "changes of the registry");
+
+/// Whether the connection being resolved must count its matches: only when the client selects
+/// `totalCount` (in any fragment or alias); otherwise the list skips its `COUNT(*)` statement.
+fn total_wanted(ctx: &Context<'_>) -> Total {
+    if ctx.look_ahead().field("totalCount").exists() { Total::Count } else { Total::Skip }
+}
 
 /// Parses an optional CBS code argument named `field`.
 fn cbs_code(field: &str, code: Option<String>) -> Result<Option<String>, AppError> {
@@ -64,7 +70,8 @@ async fn fusie_page(
     after: Option<String>,
 ) -> Result<(Slice<AmbtelijkeFusie>, Window), AppError> {
     let window = window(first, after.as_deref())?;
-    let slice = store::fusie::list(db(ctx)?, &filter, window).await?;
+    let (conn, total) = (db(ctx)?.clone(), total_wanted(ctx));
+    let slice = in_round(ctx, async move { Ok(store::fusie::list(&conn, &filter, window, total).await?) }).await?;
     let rows = slice.rows.into_iter().map(AmbtelijkeFusie::from).collect();
     Ok((Slice { rows, total: slice.total }, window))
 }
@@ -122,13 +129,17 @@ impl Query {
     ) -> Result<GemeenteConnection, AppError> {
         let window = window(first, after.as_deref())?;
         let filter = GemeenteFilter { peildatum: peildatum.map(|d| d.0), provincie, naam };
-        let slice = store::gemeente::list(db(ctx)?, &filter, window).await?;
+        let (conn, total) = (db(ctx)?.clone(), total_wanted(ctx));
+        let slice =
+            in_round(ctx, async move { Ok(store::gemeente::list(&conn, &filter, window, total).await?) }).await?;
         Ok(GemeenteConnection::from_page(slice.rows.into_iter().map(Gemeente).collect(), window, slice.total))
     }
 
     /// The twelve provinces, ordered by name.
     async fn provincies(&self, ctx: &Context<'_>) -> Result<Vec<Provincie>, AppError> {
-        Ok(store::gemeente::provincies(db(ctx)?).await?.into_iter().map(Provincie).collect())
+        let conn = db(ctx)?.clone();
+        let rows = in_round(ctx, async move { Ok(store::gemeente::provincies(&conn).await?) }).await?;
+        Ok(rows.into_iter().map(Provincie).collect())
     }
 
     /// An ambtelijke fusie by its key; null when there is none.
@@ -243,7 +254,9 @@ impl Query {
             soort,
             gemeente: cbs_code("gemeente", gemeente)?,
         };
-        let slice = store::herindeling::list(db(ctx)?, &filter, window).await?;
+        let (conn, total) = (db(ctx)?.clone(), total_wanted(ctx));
+        let slice =
+            in_round(ctx, async move { Ok(store::herindeling::list(&conn, &filter, window, total).await?) }).await?;
         Ok(HerindelingConnection::from_page(slice.rows.into_iter().map(Herindeling).collect(), window, slice.total))
     }
 
@@ -255,7 +268,8 @@ impl Query {
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
     ) -> Result<OnderzoekConnection, AppError> {
         let window = window(first, after.as_deref())?;
-        let slice = store::onderzoek::list(db(ctx)?, window).await?;
+        let (conn, total) = (db(ctx)?.clone(), total_wanted(ctx));
+        let slice = in_round(ctx, async move { Ok(store::onderzoek::list(&conn, window, total).await?) }).await?;
         Ok(OnderzoekConnection::from_page(slice.rows.into_iter().map(Onderzoek).collect(), window, slice.total))
     }
 
@@ -270,7 +284,9 @@ impl Query {
     ) -> Result<EvaluatieConnection, AppError> {
         let window = window(first, after.as_deref())?;
         let filter = EvaluatieFilter { onderzoek, ambtelijke_fusie };
-        let slice = store::fusie::evaluaties(db(ctx)?, &filter, window).await?;
+        let (conn, total) = (db(ctx)?.clone(), total_wanted(ctx));
+        let slice =
+            in_round(ctx, async move { Ok(store::fusie::evaluaties(&conn, &filter, window, total).await?) }).await?;
         Ok(EvaluatieConnection::from_page(slice.rows.into_iter().map(Evaluatie).collect(), window, slice.total))
     }
 

@@ -3,12 +3,9 @@
 use chrono::NaiveDate;
 use sea_orm::sea_query::NullOrdering;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SelectStatement};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter, QueryOrder};
 
-use super::{Slice, Window, geldig_op, like_pattern};
+use super::{Slice, Total, Window, geldig_op, like_pattern, page};
 use crate::domain::{Rechtsvorm, Reikwijdte, Vorm};
 use crate::entity::{ambtelijke_fusie, deelname, evaluatie, gemeente, onderzoek, provincie};
 
@@ -31,7 +28,8 @@ pub struct FusieFilter {
     pub naam: Option<String>,
 }
 
-/// One page of ambtelijke fusies, in order of begin date then key, and the number matching.
+/// One page of ambtelijke fusies, in order of begin date then key, and the number matching (see
+/// [`Total`]).
 ///
 /// # Errors
 /// The database error.
@@ -39,6 +37,7 @@ pub async fn list(
     db: &impl ConnectionTrait,
     filter: &FusieFilter,
     window: Window,
+    total: Total,
 ) -> Result<Slice<ambtelijke_fusie::Model>, DbErr> {
     use ambtelijke_fusie::Column;
     let mut select = ambtelijke_fusie::Entity::find();
@@ -87,17 +86,13 @@ pub async fn list(
                 .add(Column::Sleutel.like(pattern)),
         );
     }
-    let total = select.clone().count(db).await?;
-    let rows = select
+    let ordered = select
+        .clone()
         // Same order on every backend: an unknown begin sorts last (PostgreSQL's default,
         // not SQLite's).
         .order_by_with_nulls(Column::Begindatum, Order::Asc, NullOrdering::Last)
-        .order_by_asc(Column::Sleutel)
-        .offset(window.offset)
-        .limit(window.limit)
-        .all(db)
-        .await?;
-    Ok(Slice { rows, total })
+        .order_by_asc(Column::Sleutel);
+    page(db, select, ordered, window, total).await
 }
 
 /// Ids of the fusions with a deelname of one of `gemeenten`, on `peildatum` when given.
@@ -122,7 +117,7 @@ pub struct EvaluatieFilter {
     pub ambtelijke_fusie: Option<String>,
 }
 
-/// One page of evaluations, ordered by key, and the number matching.
+/// One page of evaluations, ordered by key, and the number matching (see [`Total`]).
 ///
 /// # Errors
 /// The database error.
@@ -130,6 +125,7 @@ pub async fn evaluaties(
     db: &impl ConnectionTrait,
     filter: &EvaluatieFilter,
     window: Window,
+    total: Total,
 ) -> Result<Slice<evaluatie::Model>, DbErr> {
     let mut select = evaluatie::Entity::find();
     if let Some(sleutel) = &filter.onderzoek {
@@ -154,8 +150,6 @@ pub async fn evaluaties(
             ),
         );
     }
-    let total = select.clone().count(db).await?;
-    let rows =
-        select.order_by_asc(evaluatie::Column::Sleutel).offset(window.offset).limit(window.limit).all(db).await?;
-    Ok(Slice { rows, total })
+    let ordered = select.clone().order_by_asc(evaluatie::Column::Sleutel);
+    page(db, select, ordered, window, total).await
 }

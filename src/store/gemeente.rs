@@ -2,9 +2,9 @@
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{Slice, Window, geldig_op, like_pattern};
+use super::{Slice, Total, Window, geldig_op, like_pattern, page};
 use crate::entity::{gemeente, provincie};
 
 /// Which municipalities a list holds.
@@ -18,7 +18,8 @@ pub struct GemeenteFilter {
     pub naam: Option<String>,
 }
 
-/// One page of municipalities, ordered by CBS code, and the number matching the filter.
+/// One page of municipalities, ordered by CBS code, and the number matching the filter (see
+/// [`Total`]).
 ///
 /// # Errors
 /// The database error.
@@ -26,6 +27,7 @@ pub async fn list(
     db: &impl ConnectionTrait,
     filter: &GemeenteFilter,
     window: Window,
+    total: Total,
 ) -> Result<Slice<gemeente::Model>, DbErr> {
     let mut select = gemeente::Entity::find();
     if let Some(peildatum) = filter.peildatum {
@@ -42,9 +44,8 @@ pub async fn list(
     if let Some(fragment) = &filter.naam {
         select = select.filter(Expr::expr(Func::lower(Expr::col(gemeente::Column::Naam))).like(like_pattern(fragment)));
     }
-    let total = select.clone().count(db).await?;
-    let rows = select.order_by_asc(gemeente::Column::Code).offset(window.offset).limit(window.limit).all(db).await?;
-    Ok(Slice { rows, total })
+    let ordered = select.clone().order_by_asc(gemeente::Column::Code);
+    page(db, select, ordered, window, total).await
 }
 
 /// Every province, ordered by name.

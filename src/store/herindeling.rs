@@ -2,9 +2,9 @@
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{Slice, Window};
+use super::{Slice, Total, Window, page};
 use crate::domain::HerindelingSoort;
 use crate::entity::{gemeente, herindeling, herindeling_gemeente};
 
@@ -21,7 +21,7 @@ pub struct HerindelingFilter {
     pub gemeente: Option<String>,
 }
 
-/// One page of herindelingen in date order, and the number matching.
+/// One page of herindelingen in date order, and the number matching (see [`Total`]).
 ///
 /// # Errors
 /// The database error.
@@ -29,6 +29,7 @@ pub async fn list(
     db: &impl ConnectionTrait,
     filter: &HerindelingFilter,
     window: Window,
+    total: Total,
 ) -> Result<Slice<herindeling::Model>, DbErr> {
     use herindeling::Column;
     let mut select = herindeling::Entity::find();
@@ -57,13 +58,6 @@ pub async fn list(
             .take();
         select = select.filter(Column::Id.in_subquery(involved));
     }
-    let total = select.clone().count(db).await?;
-    let rows = select
-        .order_by_asc(Column::Datum)
-        .order_by_asc(Column::Sleutel)
-        .offset(window.offset)
-        .limit(window.limit)
-        .all(db)
-        .await?;
-    Ok(Slice { rows, total })
+    let ordered = select.clone().order_by_asc(Column::Datum).order_by_asc(Column::Sleutel);
+    page(db, select, ordered, window, total).await
 }

@@ -10,7 +10,7 @@ pub mod statistiek;
 pub mod wijziging;
 
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, Condition};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QuerySelect, Select};
 
 /// A window of a list: skip `offset` rows, return at most `limit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +23,53 @@ pub struct Window {
 #[derive(Debug, Clone)]
 pub struct Slice<T> {
     pub rows: Vec<T>,
+    /// The number of rows matching the filter. When the list was read with [`Total::Skip`], the
+    /// smallest number consistent with what was read instead: the rows up to and including this
+    /// page, plus one when another row follows. That still answers "is there a next page".
     pub total: u64,
+}
+
+/// Whether a list read counts all its matches. Counting costs a statement of its own, so a list
+/// skips it unless the caller needs the number (a client that asks for `totalCount`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Total {
+    Count,
+    Skip,
+}
+
+/// The rows of `window` from `ordered`, and their total: a `COUNT(*)` over `filtered` (the same
+/// query without its order) with [`Total::Count`]; with [`Total::Skip`] one row more than the
+/// window is read, to learn whether rows follow, and no count is made.
+///
+/// # Errors
+/// The database error.
+pub async fn page<E, C>(
+    db: &C,
+    filtered: Select<E>,
+    ordered: Select<E>,
+    window: Window,
+    total: Total,
+) -> Result<Slice<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    C: ConnectionTrait,
+{
+    match total {
+        Total::Count => {
+            let total = filtered.count(db).await?;
+            let rows = ordered.offset(window.offset).limit(window.limit).all(db).await?;
+            Ok(Slice { rows, total })
+        }
+        Total::Skip => {
+            let mut rows = ordered.offset(window.offset).limit(window.limit.saturating_add(1)).all(db).await?;
+            let limit = usize::try_from(window.limit).unwrap_or(usize::MAX);
+            let more = rows.len() > limit;
+            rows.truncate(limit);
+            let read = u64::try_from(rows.len()).unwrap_or(u64::MAX);
+            Ok(Slice { rows, total: window.offset.saturating_add(read).saturating_add(u64::from(more)) })
+        }
+    }
 }
 
 /// Rows valid on `peildatum`. `unknown_begin_is_open` says what a missing begin date means:

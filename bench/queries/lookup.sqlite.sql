@@ -1,0 +1,10 @@
+-- The floor of `lookup.graphql` on SQLite.
+SELECT json_object('gemeente', json_object(
+  'id', 'Gemeente:' || g.code,
+  'code', g.code,
+  'naam', g.naam,
+  'begindatum', g.begindatum,
+  'einddatum', g.einddatum,
+  'provincie', json_object('code', p.code, 'naam', p.naam)))
+FROM gemeente g JOIN provincie p ON p.id = g.provincie_id
+WHERE g.code = 'GM0363';
