@@ -33,10 +33,14 @@ const PAGE: &str = include_str!("assets/index.html");
 /// Opening tag of the page's import map, the one inline script the policy admits.
 const IMPORT_MAP_TAG: &str = r#"<script type="importmap">"#;
 
-/// Policy of the page without the import map's hash; see [`page_csp`].
-/// `require-trusted-types-for` makes Chromium refuse HTML strings in DOM sinks (`innerHTML` and
-/// the like): the page builds its DOM from nodes, so data from the API can never become markup.
+/// The page's policy falls in two parts around the import map's hash; see [`page_csp`].
 const CSP_BEFORE_HASH: &str = "default-src 'none'; script-src 'self'";
+/// `connect-src 'self'` also admits the WebSocket to this host (CSP Level 3; the browser check
+/// `tools/clients/voorbeeld-check.mjs` shows it in Chromium). Unlike the IDE, the page does not
+/// list `ws:`/`wss:`, which would admit a WebSocket to any host; a browser that predates CSP
+/// Level 3 shows the page without its live list. `require-trusted-types-for` makes Chromium
+/// refuse HTML strings in DOM sinks (`innerHTML` and the like): the page builds its DOM from
+/// nodes, so data from the API can never become markup.
 const CSP_AFTER_HASH: &str = "; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; \
     form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'";
 
