@@ -1,5 +1,7 @@
-//! The application: shared state, the HTTP router, and the server loop with graceful shutdown.
+//! The application: the HTTP router and the server loop with graceful shutdown. The state the
+//! handlers share is in `state`.
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,118 +12,32 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::cors::CorsOrigins;
-use crate::entity::gemeente;
 use crate::error::AppError;
-use crate::events::{self, Feed};
-use crate::graphql::{RegistrySchema, SchemaOptions, build_schema_with};
+use crate::graphql::guard::SelectedOperation;
+use crate::graphql::pipeline::OperationSeen;
 use crate::{auth, cors, dataset, db, ide, ws};
 
-mod error_body;
+pub(crate) mod error_body;
 pub(crate) mod graphql_http;
 pub(crate) mod input_check;
-mod layers;
+pub(crate) mod layers;
+pub mod metrics;
+mod operation_log;
+pub mod persisted;
+pub mod server;
+pub(crate) mod state;
 
-pub use error_body::response as error_response;
 pub use layers::REQUEST_ID;
+pub use state::{
+    AppState, KEEP_ALIVE, MAX_BODY_BYTES, MAX_CONCURRENT_REQUESTS, MAX_RESPONSE_BYTES, Options,
+    default_running_requests,
+};
 
-/// Everything a request handler needs, cloned cheaply into each.
-#[derive(Clone)]
-pub struct AppState {
-    /// The database pool.
-    pub db: DatabaseConnection,
-    /// The GraphQL schema, built once.
-    pub schema: RegistrySchema,
-    /// How the server behaves over time.
-    pub options: Options,
-    /// The open WebSockets, to be closed properly when the server stops.
-    pub sockets: ws::Sockets,
-    /// One permit per GraphQL request that may run at once.
-    pub permits: Arc<Semaphore>,
-}
-
-/// How the server behaves: timings, limits and the operator's switches; the defaults suit
-/// production.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// How often the change feed re-reads the log without a wake-up (a safety net).
-    pub poll_interval: Duration,
-    /// How long a WebSocket may be quiet before the server sends a keep-alive.
-    pub keep_alive: Duration,
-    /// The operator's switches of the GraphQL schema (introspection, suggestions, limits).
-    pub schema: SchemaOptions,
-    /// Browser origins that may call the API.
-    pub cors: CorsOrigins,
-    /// How long a new WebSocket may take to send `connection_init` (then: close 4408).
-    pub connection_init_timeout: Duration,
-    /// Operations one WebSocket may run at once; one more is refused with `TOO_MANY_OPERATIONS`.
-    pub max_operations_per_socket: usize,
-    /// Bytes of results that may wait for a WebSocket client to read them; a client that lets
-    /// more pile up is disconnected (close 1008).
-    pub max_unsent_bytes: usize,
-    /// Longest a single write to a WebSocket may take before the client counts as not reading.
-    pub send_timeout: Duration,
-    /// How often an open WebSocket's API token is checked for revocation (then: close 4403).
-    pub token_recheck: Duration,
-    /// Largest response body; a larger answer is replaced by a `RESPONSE_TOO_LARGE` error.
-    pub max_response_bytes: usize,
-    /// GraphQL requests over HTTP that may run at once; one more is answered at once with 503
-    /// `SERVICE_UNAVAILABLE` instead of waiting in a queue that only grows under overload.
-    pub max_concurrent_requests: usize,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Self {
-            poll_interval: events::POLL_INTERVAL,
-            keep_alive: KEEP_ALIVE,
-            schema: SchemaOptions::default(),
-            cors: CorsOrigins::Any,
-            connection_init_timeout: Duration::from_secs(10),
-            max_operations_per_socket: 50,
-            max_unsent_bytes: 2 * MAX_RESPONSE_BYTES,
-            send_timeout: Duration::from_secs(10),
-            token_recheck: Duration::from_secs(2),
-            max_response_bytes: MAX_RESPONSE_BYTES,
-            max_concurrent_requests: MAX_CONCURRENT_REQUESTS,
-        }
-    }
-}
-
-/// Default cap on GraphQL requests running at once: enough to keep the database pool busy, few
-/// enough that their memory stays small.
-pub const MAX_CONCURRENT_REQUESTS: usize = 64;
-
-/// Quiet time after which a WebSocket gets a keep-alive: below the idle timeouts of common
-/// proxies and load balancers (often 60 seconds).
-pub const KEEP_ALIVE: Duration = Duration::from_secs(20);
-
-impl AppState {
-    /// State over an open (migrated) database.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self::with_options(db, Options::default())
-    }
-
-    /// State with other timings.
-    pub fn with_options(db: DatabaseConnection, options: Options) -> Self {
-        let feed = Arc::new(Feed::with_poll_interval(db.clone(), options.poll_interval));
-        let schema = build_schema_with(db.clone(), feed, options.schema);
-        let permits = Arc::new(Semaphore::new(options.max_concurrent_requests));
-        Self { db, schema, options, sockets: ws::Sockets::default(), permits }
-    }
-}
-
-/// Largest request body (and WebSocket message) accepted; a GraphQL query needs far less.
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
-/// Default largest response body; larger answers are replaced by a coded error. The cost limit
-/// keeps normal queries far below it.
-pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 /// Longest a request may take before the client gets 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -129,7 +45,11 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// `/graphql/ws`, `/healthz`, `/readyz`, and `/` redirecting to the IDE.
 pub fn router(state: AppState) -> Router {
     let cors = cors::layer(&state.options.cors);
-    let routes = Router::new()
+    let mut routes = Router::new();
+    if state.options.metrics_listen.is_none() {
+        routes = routes.route("/metrics", get(metrics_text));
+    }
+    let routes = routes
         .route("/", get(|| async { Redirect::temporary("/graphql") }))
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", get(ws::graphql_ws))
@@ -143,11 +63,25 @@ pub fn router(state: AppState) -> Router {
     layers::around(routes).with_state(state)
 }
 
+async fn metrics_text(State(state): State<AppState>) -> Response {
+    state.metrics.read_feed_position(&state.db).await;
+    let text = state.metrics.render(&state.db, state.sockets.open());
+    ([(header::CONTENT_TYPE, metrics::CONTENT_TYPE)], text).into_response()
+}
+
+/// The router of `--metrics-listen`: `/metrics` alone.
+fn metrics_router(state: AppState) -> Router {
+    Router::new().route("/metrics", get(metrics_text)).with_state(state)
+}
+
 async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     // The permit comes before the body is read: under overload, waiting bodies cost memory too.
-    let Ok(_permit) = state.permits.clone().try_acquire_owned() else { return busy() };
+    let Ok(_permit) = state.permits.clone().try_acquire_owned() else { return busy(&state) };
     match graphql_http::from_post(&headers, body, MAX_BODY_BYTES).await {
-        Ok(request) => execute(&state, &headers, request).await,
+        Ok(mut request) => match state.options.persisted.resolve(&mut request) {
+            Ok(()) => execute(&state, &headers, request).await,
+            Err(unresolved) => unresolved_document(&state, &headers, &unresolved),
+        },
         Err(refusal) => refusal.into_response(),
     }
 }
@@ -159,12 +93,28 @@ async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, RawQuery
     if wants_html {
         return ide::page().await;
     }
-    let Ok(_permit) = state.permits.clone().try_acquire_owned() else { return busy() };
-    match graphql_http::from_get(query.as_deref()) {
-        Ok(request) if is_mutation(&request) => mutation_over_get(),
-        Ok(request) => execute(&state, &headers, request).await,
-        Err(refusal) => refusal.into_response(),
+    let Ok(_permit) = state.permits.clone().try_acquire_owned() else { return busy(&state) };
+    let mut request = match graphql_http::from_get(query.as_deref()) {
+        Ok(request) => request,
+        Err(refusal) => return refusal.into_response(),
+    };
+    // Resolved before the mutation check, so that a hash cannot smuggle a mutation into a GET.
+    if let Err(unresolved) = state.options.persisted.resolve(&mut request) {
+        return unresolved_document(&state, &headers, &unresolved);
     }
+    if is_mutation(&request) {
+        return mutation_over_get();
+    }
+    execute(&state, &headers, request).await
+}
+
+/// The answer to a request whose persisted document cannot run: a request error in the
+/// negotiated media type, as Apollo's clients expect it.
+fn unresolved_document(state: &AppState, headers: &HeaderMap, unresolved: &persisted::Unresolved) -> Response {
+    let error = graphql_http::coded_error(unresolved.message(), unresolved.code(), None);
+    let response = async_graphql::Response::from_errors(vec![error]);
+    let media = graphql_http::MediaType::negotiate(headers);
+    graphql_http::answer("", None, response, media, state.options.max_response_bytes)
 }
 
 /// Runs a well-formed request as its caller and answers in the media type the client accepts.
@@ -179,9 +129,28 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::
         return graphql_http::answer(&query, operation_name.as_deref(), response, media, limit);
     }
     match with_caller(state, headers, request).await {
-        Ok(request) => {
-            let response = state.schema.execute(request).await;
-            graphql_http::answer(&query, operation_name.as_deref(), response, media, state.options.max_response_bytes)
+        Ok((request, token)) => {
+            let started = std::time::Instant::now();
+            let seen = Arc::new(OperationSeen::default());
+            // Held until the answer is serialised: the result tree is the large part.
+            let Ok(_running) = state.running.acquire().await else { return busy(state) };
+            let mut response = state.schema.execute(request.data(seen.clone())).await;
+            let (kind, name) = operation_labels(seen.get(), operation_name.as_deref());
+            name_the_request_of_internal_errors(&mut response, headers);
+            let outcome = response.errors.first().map_or_else(|| "ok".to_owned(), error_code);
+            let limit = state.options.max_response_bytes;
+            let answer = graphql_http::answer(&query, operation_name.as_deref(), response, media, limit);
+            let elapsed = started.elapsed();
+            state.metrics.record(name.as_deref(), kind, &outcome, elapsed);
+            let finished = operation_log::Finished {
+                name: name.as_deref(),
+                kind,
+                outcome: &outcome,
+                elapsed,
+                token: token.as_deref(),
+            };
+            operation_log::log(&finished, state.options.slow_operation);
+            answer
         }
         Err(response) => response,
     }
@@ -189,7 +158,8 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::
 
 /// The answer when every permit is taken: at once, so that an overloaded server sheds load
 /// instead of queueing it.
-fn busy() -> Response {
+fn busy(state: &AppState) -> Response {
+    state.metrics.record_shed();
     let mut response = error_body::response(
         StatusCode::SERVICE_UNAVAILABLE,
         "SERVICE_UNAVAILABLE",
@@ -199,6 +169,38 @@ fn busy() -> Response {
     response
 }
 
+/// The `type` of the operation a request ran, and its name (from the document, so that a
+/// request without `operationName` is still counted under its operation's name). A document
+/// the guard could not read is `unknown`, under the name the client gave.
+fn operation_labels(seen: Option<SelectedOperation>, requested: Option<&str>) -> (&'static str, Option<String>) {
+    use async_graphql::parser::types::OperationType;
+    match seen {
+        Some(SelectedOperation { kind: OperationType::Query, name }) => ("query", name),
+        Some(SelectedOperation { kind: OperationType::Mutation, name }) => ("mutation", name),
+        Some(SelectedOperation { kind: OperationType::Subscription, name }) => ("subscription", name),
+        None => ("unknown", requested.map(str::to_owned)),
+    }
+}
+
+/// Puts the request ID in every `INTERNAL_SERVER_ERROR`, so that a client can quote it and
+/// the operator find the logged cause (the log lines of the request carry the same ID).
+fn name_the_request_of_internal_errors(response: &mut async_graphql::Response, headers: &HeaderMap) {
+    let Some(id) = headers.get(REQUEST_ID).and_then(|value| value.to_str().ok()) else { return };
+    for error in &mut response.errors {
+        if error_code(error) == "INTERNAL_SERVER_ERROR" {
+            error.extensions.get_or_insert_with(Default::default).set("requestId", id);
+        }
+    }
+}
+
+/// The `code` of an error, as the `outcome` label.
+fn error_code(error: &async_graphql::ServerError) -> String {
+    match error.extensions.as_ref().and_then(|extensions| extensions.get("code")) {
+        Some(async_graphql::Value::String(code)) => code.clone(),
+        _ => "INTERNAL_SERVER_ERROR".to_owned(),
+    }
+}
+
 /// Attaches the [`auth::Caller`] of the `Authorization` header, if any, to the request. Reads
 /// need none; a write resolver asks for it with [`auth::require`]. When the token cannot be
 /// looked up, the request fails as a whole rather than running as anonymous.
@@ -206,61 +208,61 @@ async fn with_caller(
     state: &AppState,
     headers: &HeaderMap,
     request: async_graphql::Request,
-) -> Result<async_graphql::Request, Response> {
+) -> Result<(async_graphql::Request, Option<String>), Response> {
     match auth::caller_from_headers(&state.db, headers).await {
-        Ok(Some(caller)) => Ok(request.data(caller)),
-        Ok(None) => Ok(request),
+        Ok(Some(caller)) => {
+            let token = caller.naam.clone();
+            Ok((request.data(caller), Some(token)))
+        }
+        Ok(None) => Ok((request, None)),
         Err(err) => {
             tracing::error!(error = %err.detail(), "cannot look up the API token of a request");
-            let body = serde_json::json!({
-                "errors": [{ "message": "internal error", "extensions": { "code": "INTERNAL_SERVER_ERROR" } }]
-            });
-            Err((StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response())
+            let status = match err {
+                AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            Err(error_body::response(status, err.code(), &err.public_message()))
         }
     }
 }
 
 /// Whether the operation a GET request would run is a mutation. GET must be safe: a link or a
-/// prefetch must never change the registry. A query that does not parse is left to the schema,
-/// which reports it properly.
+/// prefetch must never change the registry.
 fn is_mutation(request: &async_graphql::Request) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else { return false };
-    let selected = match &request.operation_name {
-        Some(name) => document.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name)).map(|(_, op)| op),
-        None => document.operations.iter().next().map(|(_, op)| op),
-    };
-    selected.is_some_and(|op| op.node.ty == async_graphql::parser::types::OperationType::Mutation)
+    graphql_http::operation_type(request) == Some(async_graphql::parser::types::OperationType::Mutation)
 }
 
 fn mutation_over_get() -> Response {
-    let body = serde_json::json!({ "errors": [{
-        "message": "mutations must be sent with POST; GET /graphql runs queries only",
-        "extensions": { "code": "BAD_USER_INPUT" }
-    }] });
-    (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")], Json(body)).into_response()
+    let message = "mutations must be sent with POST; GET /graphql runs queries only";
+    let mut response = error_body::response(StatusCode::METHOD_NOT_ALLOWED, "BAD_USER_INPUT", message);
+    response.headers_mut().insert(header::ALLOW, axum::http::HeaderValue::from_static("POST"));
+    response
 }
 
+/// Longest `/readyz` waits for the database: a load balancer probing it should learn of an
+/// outage at once, not after the pool's acquire timeout.
+const READY_TIMEOUT: Duration = Duration::from_secs(1);
+
 async fn readyz(State(state): State<AppState>) -> Response {
-    match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ready").into_response(),
-        Err(err) => {
-            tracing::warn!(error = %err, "database not reachable");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "database unreachable" })))
-                .into_response()
-        }
-    }
+    let problem = match tokio::time::timeout(READY_TIMEOUT, state.db.ping()).await {
+        Ok(Ok(())) => return (StatusCode::OK, "ready").into_response(),
+        Ok(Err(err)) => err.to_string(),
+        Err(_) => format!("no answer within {READY_TIMEOUT:?}"),
+    };
+    tracing::warn!(error = %problem, "database not reachable");
+    (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "database unreachable" }))).into_response()
 }
 
 /// Opens and migrates the database, and loads the bundled dataset into an empty one.
 ///
 /// # Errors
 /// A database error, or a broken bundled dataset.
-pub async fn prepare_database(url: &str) -> Result<DatabaseConnection, AppError> {
+pub async fn prepare_database(url: &str, max_connections: Option<u32>) -> Result<DatabaseConnection, AppError> {
     // Instances that start together may all find the database empty: migrations run one instance
     // at a time (see `db`), and seeding takes the registry's write lock, so a later seeder finds
     // every record present and adds nothing.
-    let conn = db::connect_and_migrate(url).await?;
-    if gemeente::Entity::find().count(&conn).await? == 0 {
+    let conn = db::connect_and_migrate_with(url, max_connections).await?;
+    if !crate::store::gemeente::any(&conn).await? {
         let data = dataset::Dataset::bundled().map_err(|e| AppError::Internal(e.to_string()))?;
         let report = dataset::seed(&conn, &data).await?;
         tracing::info!(?report, "empty database: loaded the bundled dataset");
@@ -273,22 +275,40 @@ pub async fn prepare_database(url: &str) -> Result<DatabaseConnection, AppError>
 /// # Errors
 /// When the database cannot be prepared or the address cannot be bound.
 pub async fn serve(url: &str, listen: SocketAddr, options: Options) -> Result<(), AppError> {
-    let conn = prepare_database(url).await?;
+    let conn = prepare_database(url, options.database_max_connections).await?;
     let listener =
         TcpListener::bind(listen).await.map_err(|e| AppError::Internal(format!("cannot listen on {listen}: {e}")))?;
     tracing::info!("serving the API and the IDE on http://{listen}/graphql");
+    let metrics_listen = options.metrics_listen;
     let state = AppState::with_options(conn, options);
+    if let Some(address) = metrics_listen {
+        let listener = TcpListener::bind(address)
+            .await
+            .map_err(|e| AppError::Internal(format!("cannot listen on {address} for metrics: {e}")))?;
+        tracing::info!("serving the metrics on http://{address}/metrics");
+        let router = metrics_router(state.clone());
+        tokio::spawn(async move {
+            if let Err(err) = axum::serve(listener, router).await {
+                tracing::error!(error = %err, "the metrics listener stopped");
+            }
+        });
+    }
+    serve_on(listener, state, shutdown_signal()).await;
+    Ok(())
+}
+
+/// Serves `state` on a bound listener until `shutdown` completes; then closes every WebSocket
+/// and lets running requests finish. Tests bind port 0 and pass the listener.
+pub async fn serve_on(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()>) {
     let sockets = state.sockets.clone();
+    let limits = state.options.connection;
     // Upgraded WebSockets are no longer HTTP connections that the graceful shutdown waits for:
     // they are told to close when the signal comes, and given a moment to send their close frame.
     let signal = async move {
-        shutdown_signal().await;
+        shutdown.await;
         sockets.close_all(SOCKET_CLOSE_GRACE).await;
     };
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(signal)
-        .await
-        .map_err(|e| AppError::Internal(format!("server failed: {e}")))
+    server::run(listener, router(state), limits, signal).await;
 }
 
 /// How long the WebSockets get to close when the server stops.

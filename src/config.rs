@@ -2,9 +2,14 @@
 //! never printed or logged.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
 
+use crate::app::persisted::{AllowList, AllowListError, PersistedDocuments};
+use crate::app::server::ConnectionLimits;
 use crate::app::{self, Options};
 use crate::cors::CorsOrigins;
 use crate::domain::TokenRol;
@@ -48,6 +53,12 @@ pub enum Command {
     /// read as JSON, anything else as CSV. The database is migrated first.
     Import {
         /// The file to import; the format is described in the README ("Bulk import").
+        file: std::path::PathBuf,
+    },
+    /// Write a consistent copy of a SQLite database to FILE while the server may keep running
+    /// (for PostgreSQL, use `pg_dump`).
+    Backup {
+        /// Where the copy goes; must not exist yet.
         file: std::path::PathBuf,
     },
     /// Manage the API tokens that writes need (the database is migrated first).
@@ -120,20 +131,70 @@ pub struct ServeArgs {
     #[arg(long, env = "FUSIEREGISTER_MAX_CONCURRENT_REQUESTS", default_value_t = app::MAX_CONCURRENT_REQUESTS, global = true)]
     pub max_concurrent_requests: usize,
 
+    /// Admitted requests that execute at once (the others wait their turn); default: the number
+    /// of cores.
+    #[arg(long, env = "FUSIEREGISTER_MAX_RUNNING_REQUESTS", default_value_t = app::default_running_requests(), global = true)]
+    pub max_running_requests: usize,
+
     /// Largest response body in bytes; a larger answer becomes a RESPONSE_TOO_LARGE error.
     #[arg(long, env = "FUSIEREGISTER_MAX_RESPONSE_BYTES", default_value_t = app::MAX_RESPONSE_BYTES, global = true)]
     pub max_response_bytes: usize,
 
+    /// Connections of the database pool (default: 20 on PostgreSQL, 8 for a SQLite file). Every
+    /// instance has its own pool: keep their sum below PostgreSQL's `max_connections`.
+    #[arg(long, env = "FUSIEREGISTER_DATABASE_MAX_CONNECTIONS", global = true)]
+    pub database_max_connections: Option<u32>,
+
+    /// Log operations that take at least this long (e.g. `1s`, `250ms`).
+    #[arg(long, env = "FUSIEREGISTER_SLOW_OPERATION", default_value = "1s", value_parser = humantime::parse_duration, global = true)]
+    pub slow_operation: Duration,
+
+    /// Serve `GET /metrics` on this address (e.g. `127.0.0.1:9090`) instead of the API's, so
+    /// that it need not be public.
+    #[arg(long, env = "FUSIEREGISTER_METRICS_LISTEN", global = true)]
+    pub metrics_listen: Option<SocketAddr>,
+
     /// Operations one WebSocket may run at once.
     #[arg(long, env = "FUSIEREGISTER_WS_MAX_OPERATIONS", default_value_t = Options::default().max_operations_per_socket, global = true)]
     pub ws_max_operations: usize,
+
+    /// Time a client has to send a complete request head once the server waits for one; also
+    /// how long an idle keep-alive connection stays open (e.g. `10s`, `500ms`).
+    #[arg(long, env = "FUSIEREGISTER_HEADER_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration, global = true)]
+    pub header_timeout: Duration,
+
+    /// Longest a response may wait for a client that does not read it; then the connection is
+    /// dropped.
+    #[arg(long, env = "FUSIEREGISTER_WRITE_STALL_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration, global = true)]
+    pub write_stall_timeout: Duration,
+
+    /// Run only the documents in this file (an allow-list): a JSON object of id → document, as
+    /// GraphQL Code Generator writes it, or Apollo's persisted query manifest. Clients name a
+    /// document by `documentId`, by `extensions.persistedQuery.sha256Hash`, or send its text.
+    #[arg(long, env = "FUSIEREGISTER_PERSISTED_DOCUMENTS", value_name = "FILE", global = true)]
+    pub persisted_documents: Option<PathBuf>,
+
+    /// Whether clients may register documents by hash (Apollo's automatic persisted queries);
+    /// ignored with `--persisted-documents`.
+    #[arg(long, env = "FUSIEREGISTER_AUTOMATIC_PERSISTED_QUERIES", default_value_t = true, action = ArgAction::Set, global = true)]
+    pub automatic_persisted_queries: bool,
 }
 
 impl ServeArgs {
     /// The server's options: the defaults, with these settings.
-    pub fn options(&self) -> Options {
-        Options {
+    ///
+    /// # Errors
+    /// When the persisted documents file cannot be used.
+    pub fn options(&self) -> Result<Options, AllowListError> {
+        let persisted = match &self.persisted_documents {
+            Some(path) => PersistedDocuments::AllowList(Arc::new(AllowList::read(path)?)),
+            None if self.automatic_persisted_queries => PersistedDocuments::default(),
+            None => PersistedDocuments::Off,
+        };
+        Ok(Options {
+            persisted,
             max_concurrent_requests: self.max_concurrent_requests,
+            max_running_requests: self.max_running_requests,
             max_response_bytes: self.max_response_bytes,
             max_unsent_bytes: 2 * self.max_response_bytes,
             max_operations_per_socket: self.ws_max_operations,
@@ -143,8 +204,15 @@ impl ServeArgs {
                 ..crate::graphql::SchemaOptions::default()
             },
             cors: self.cors_origins.clone(),
+            database_max_connections: self.database_max_connections,
+            metrics_listen: self.metrics_listen,
+            slow_operation: self.slow_operation,
+            connection: ConnectionLimits {
+                header_timeout: self.header_timeout,
+                write_stall_timeout: self.write_stall_timeout,
+            },
             ..Options::default()
-        }
+        })
     }
 }
 

@@ -5,9 +5,14 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::Postgres;
 use sea_orm::sqlx::pool::PoolConnection;
-use sea_orm::{ConnectOptions, Database, DatabaseBackend, DatabaseConnection};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection};
 
 use crate::error::AppError;
+
+/// Longest a request waits for a database connection. While the database is down the pool keeps
+/// trying to connect for this long, then the request fails with `SERVICE_UNAVAILABLE`: short,
+/// so that clients and load balancers hear of an outage at once instead of piling up.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Opens a connection pool. SQLite gets a single writer-friendly setup; PostgreSQL a pool sized
 /// for a server.
@@ -15,14 +20,23 @@ use crate::error::AppError;
 /// # Errors
 /// [`AppError::Database`] when the database cannot be reached.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, AppError> {
+    connect_with(url, None).await
+}
+
+/// Opens a connection pool of at most `max_connections` (default: 8 for a SQLite file, 20 for
+/// PostgreSQL). An in-memory SQLite database always gets one connection.
+///
+/// # Errors
+/// [`AppError::Database`] when the database cannot be reached.
+pub async fn connect_with(url: &str, max_connections: Option<u32>) -> Result<DatabaseConnection, AppError> {
     let mut options = ConnectOptions::new(url.to_owned());
-    options.connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(10)).sqlx_logging(false);
+    options.connect_timeout(Duration::from_secs(10)).acquire_timeout(ACQUIRE_TIMEOUT).sqlx_logging(false);
     if url.starts_with("sqlite:") {
         // An in-memory SQLite database exists per connection: keep exactly one.
-        let connections = if url.contains(":memory:") { 1 } else { 8 };
-        options.max_connections(connections).min_connections(1);
+        let connections = if url.contains(":memory:") { 1 } else { max_connections.unwrap_or(8) };
+        options.max_connections(connections.max(1)).min_connections(1);
     } else {
-        options.max_connections(20);
+        options.max_connections(max_connections.unwrap_or(20).max(1));
     }
     Ok(Database::connect(options).await?)
 }
@@ -32,7 +46,15 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, AppError> {
 /// # Errors
 /// [`AppError::Database`] when the database cannot be reached or a migration fails.
 pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, AppError> {
-    let conn = connect(url).await?;
+    connect_and_migrate_with(url, None).await
+}
+
+/// [`connect_and_migrate`] with a pool of at most `max_connections` (see [`connect_with`]).
+///
+/// # Errors
+/// [`AppError::Database`] when the database cannot be reached or a migration fails.
+pub async fn connect_and_migrate_with(url: &str, max_connections: Option<u32>) -> Result<DatabaseConnection, AppError> {
+    let conn = connect_with(url, max_connections).await?;
     let lock = StartLock::take(&conn).await?;
     Migrator::up(&conn, None).await?;
     lock.release().await;
@@ -85,5 +107,48 @@ impl Drop for StartLock {
         if let Some(session) = self.0.take() {
             drop(session.detach());
         }
+    }
+}
+
+/// Writes a consistent copy of the SQLite database behind `conn` to `file`, which must not
+/// exist yet. SQLite's `VACUUM INTO` reads the database in one read transaction, so writers may
+/// go on meanwhile and the copy is a snapshot; it is also compacted.
+///
+/// # Errors
+/// `BAD_USER_INPUT` for PostgreSQL (whose tool is `pg_dump`), an existing or unusable path; a
+/// database error when the copy fails.
+pub async fn backup(conn: &DatabaseConnection, file: &std::path::Path) -> Result<(), AppError> {
+    if conn.get_database_backend() != DatabaseBackend::Sqlite {
+        return Err(AppError::bad_input("database-url", "backup copies a SQLite database; for PostgreSQL use pg_dump"));
+    }
+    if file.exists() {
+        return Err(AppError::bad_input("file", format!("{} exists already; choose a new file", file.display())));
+    }
+    let Some(path) = file.to_str() else {
+        return Err(AppError::bad_input("file", "the path must be valid UTF-8"));
+    };
+    let statement = sea_orm::Statement::from_sql_and_values(DatabaseBackend::Sqlite, "VACUUM INTO ?", [path.into()]);
+    conn.execute_raw(statement).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn pool_size(url: &str, max_connections: Option<u32>) -> u32 {
+        let conn = connect_with(url, max_connections).await.unwrap_or_else(|err| panic!("{}", err.detail()));
+        conn.get_sqlite_connection_pool().options().get_max_connections()
+    }
+
+    #[tokio::test]
+    async fn the_pool_has_the_size_asked_for_except_in_memory() {
+        let file = std::env::temp_dir().join(format!("fusieregister-pool-{}.db", std::process::id()));
+        let url = format!("sqlite://{}?mode=rwc", file.display());
+        assert_eq!(pool_size(&url, None).await, 8);
+        assert_eq!(pool_size(&url, Some(3)).await, 3);
+        assert_eq!(pool_size(&url, Some(0)).await, 1, "a pool needs a connection");
+        assert_eq!(pool_size("sqlite::memory:", Some(5)).await, 1, "one in-memory database per connection");
+        let _ = std::fs::remove_file(file);
     }
 }

@@ -23,6 +23,9 @@ pub enum AppError {
     Unauthenticated,
     /// A valid token whose role does not allow the operation.
     Forbidden { message: String },
+    /// The database cannot be reached now, or has no free connection within the acquire
+    /// timeout: the client may try again shortly. Logged; the cause is never shown.
+    Unavailable(Arc<DbErr>),
     /// A database failure; logged, never shown.
     Database(Arc<DbErr>),
     /// Any other failure the client cannot fix; logged, never shown.
@@ -53,6 +56,7 @@ impl AppError {
             Self::Conflict { .. } => "CONFLICT",
             Self::Unauthenticated => "UNAUTHENTICATED",
             Self::Forbidden { .. } => "FORBIDDEN",
+            Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
             Self::Database(_) | Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -65,6 +69,7 @@ impl AppError {
             }
             Self::Unauthenticated => "a valid API token is required: send 'Authorization: Bearer <token>'".to_owned(),
             Self::Forbidden { message } => message.clone(),
+            Self::Unavailable(_) => "the database is unavailable; try again shortly".to_owned(),
             Self::Database(_) | Self::Internal(_) => "internal error".to_owned(),
         }
     }
@@ -83,9 +88,26 @@ impl AppError {
     pub fn detail(&self) -> String {
         match self {
             Self::Database(err) => format!("database error: {err}"),
+            Self::Unavailable(err) => format!("database unavailable: {err}"),
             Self::Internal(message) => format!("internal error: {message}"),
             other => format!("{}: {}", other.code(), other.public_message()),
         }
+    }
+}
+
+/// Names the input field at fault when a value from a client or a file does not parse into its
+/// domain type: `Sleutel::parse(&input.sleutel).in_field("sleutel")?`.
+pub trait InField<T> {
+    /// The value, or `BAD_USER_INPUT` for `field` with the parse error's message.
+    ///
+    /// # Errors
+    /// `BAD_USER_INPUT` naming `field`.
+    fn in_field(self, field: &str) -> Result<T, AppError>;
+}
+
+impl<T, E: std::fmt::Display> InField<T> for Result<T, E> {
+    fn in_field(self, field: &str) -> Result<T, AppError> {
+        self.map_err(|err| AppError::bad_input(field, err.to_string()))
     }
 }
 
@@ -99,15 +121,34 @@ impl From<DbErr> for AppError {
             Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
                 Self::conflict("input", "the record refers to, or is referred to by, another record")
             }
+            _ if is_unavailable(&err) => Self::Unavailable(Arc::new(err)),
             _ => Self::Database(Arc::new(err)),
         }
     }
 }
 
+/// Whether an error means "no connection to the database now" rather than a failed statement:
+/// no free connection within the acquire timeout (the pool keeps trying to connect meanwhile),
+/// a closed pool, or a connection that broke.
+fn is_unavailable(err: &DbErr) -> bool {
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(sea_orm::RuntimeErr::SqlxError(sqlx)) | DbErr::Query(sea_orm::RuntimeErr::SqlxError(sqlx)) => {
+            matches!(
+                sqlx.as_ref(),
+                sea_orm::sqlx::Error::Io(_) | sea_orm::sqlx::Error::PoolTimedOut | sea_orm::sqlx::Error::PoolClosed
+            )
+        }
+        _ => false,
+    }
+}
+
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
-        if let AppError::Database(_) | AppError::Internal(_) = &err {
-            tracing::error!(error = %err.detail(), "request failed");
+        match &err {
+            AppError::Database(_) | AppError::Internal(_) => tracing::error!(error = %err.detail(), "request failed"),
+            AppError::Unavailable(_) => tracing::warn!(error = %err.detail(), "request failed"),
+            _ => {}
         }
         let field = err.field().map(str::to_owned);
         async_graphql::Error::new(err.public_message()).extend_with(|_, extensions| {
@@ -130,6 +171,19 @@ mod tests {
         assert_eq!(gql.message, "internal error");
         let code = gql.extensions.as_ref().and_then(|e| e.get("code")).cloned();
         assert_eq!(code, Some(async_graphql::Value::from("INTERNAL_SERVER_ERROR")));
+    }
+
+    #[test]
+    fn an_unreachable_database_is_unavailable_without_its_text() {
+        let err = AppError::from(DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout));
+        assert_eq!(err.code(), "SERVICE_UNAVAILABLE");
+        let gql = async_graphql::Error::from(err);
+        assert_eq!(gql.message, "the database is unavailable; try again shortly");
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "10.0.0.7:5432 refused");
+        let broken = DbErr::Query(sea_orm::RuntimeErr::SqlxError(Arc::new(sea_orm::sqlx::Error::Io(io))));
+        assert_eq!(AppError::from(broken).code(), "SERVICE_UNAVAILABLE");
+        let failed = DbErr::Query(sea_orm::RuntimeErr::Internal("syntax error".to_owned()));
+        assert_eq!(AppError::from(failed).code(), "INTERNAL_SERVER_ERROR");
     }
 
     #[test]

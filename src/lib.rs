@@ -31,7 +31,8 @@ pub mod ide;
 pub mod import;
 /// Write use-cases: one transaction each, rules checked, changes logged.
 pub mod service;
-/// Every database read, one file per aggregate.
+/// Every database query, one file per aggregate: the API's reads and the writes' lookups and
+/// writes.
 pub mod store;
 /// `/voorbeeld`: an example front-end (ES modules, `fetch`, the `graphql-ws` client) embedded in
 /// the binary.

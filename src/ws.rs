@@ -7,20 +7,24 @@
 
 mod connection;
 mod message;
+pub(crate) mod sockets;
 
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols};
 use axum::extract::State;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use tokio::sync::watch;
 
-use crate::app::{AppState, MAX_BODY_BYTES};
+use crate::app::error_body;
+use crate::app::graphql_http::BAD_REQUEST;
+use crate::app::layers::REQUEST_ID;
+use crate::app::state::{AppState, MAX_BODY_BYTES};
 use message::Protocol;
+pub use sockets::Sockets;
 
 /// Read buffer per connection. Clients send small messages; the library's default (128 KiB,
 /// allocated up front) would cost over a gigabyte for ten thousand idle subscribers. Larger
@@ -28,10 +32,20 @@ use message::Protocol;
 const READ_BUFFER: usize = 4 * 1024;
 
 /// Upgrades the request and serves GraphQL over the socket.
-pub async fn graphql_ws(State(state): State<AppState>, headers: HeaderMap, upgrade: WebSocketUpgrade) -> Response {
+pub async fn graphql_ws(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    // axum refuses a request that cannot become a WebSocket in plain text; the client gets the
+    // coded body of every other refusal instead, with axum's status and words.
+    let upgrade = match upgrade {
+        Ok(upgrade) => upgrade,
+        Err(refused) => return error_body::response(refused.status(), BAD_REQUEST, &refused.body_text()),
+    };
     let Some(protocol) = protocol_of(&headers) else {
         let message = "name a subprotocol in Sec-WebSocket-Protocol: graphql-transport-ws or graphql-ws";
-        return crate::app::error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", message);
+        return error_body::response(StatusCode::BAD_REQUEST, BAD_REQUEST, message);
     };
     let options = state.options.clone();
     let settings = connection::Settings {
@@ -44,7 +58,7 @@ pub async fn graphql_ws(State(state): State<AppState>, headers: HeaderMap, upgra
         keep_alive: KeepAlive { interval: options.keep_alive, legacy: protocol == Protocol::Legacy },
     };
     let shutdown = state.sockets.subscribe();
-    let request_id = headers.get(crate::app::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+    let request_id = headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
     let span = tracing::info_span!("websocket", request_id = %request_id);
     upgrade
         .read_buffer_size(READ_BUFFER)
@@ -63,31 +77,6 @@ fn protocol_of(headers: &HeaderMap) -> Option<Protocol> {
         WebSocketProtocols::GraphQLWS => Some(Protocol::TransportWs),
         WebSocketProtocols::SubscriptionsTransportWS => Some(Protocol::Legacy),
     })
-}
-
-/// The open sockets, told when the server stops so that each gets a close frame.
-#[derive(Debug, Clone)]
-pub struct Sockets(Arc<watch::Sender<bool>>);
-
-impl Default for Sockets {
-    fn default() -> Self {
-        Self(Arc::new(watch::Sender::new(false)))
-    }
-}
-
-impl Sockets {
-    fn subscribe(&self) -> watch::Receiver<bool> {
-        self.0.subscribe()
-    }
-
-    /// Tells every socket to close (with 1001, going away) and waits until all have, or until
-    /// `grace` has passed.
-    pub async fn close_all(&self, grace: Duration) {
-        self.0.send_replace(true);
-        if tokio::time::timeout(grace, self.0.closed()).await.is_err() {
-            tracing::warn!(open = self.0.receiver_count(), "WebSockets still open after the shutdown grace period");
-        }
-    }
 }
 
 /// What the server sends on a quiet connection, per subprotocol.

@@ -41,3 +41,87 @@ fn a_bad_database_url_fails_with_a_message_and_no_secret() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("geheim"), "the password must not be printed: {stderr}");
 }
+
+/// Every setting of `serve` has its row in the README's configuration table.
+#[test]
+fn the_readme_documents_every_setting() {
+    let output = binary().args(["serve", "--help"]).output().unwrap();
+    let help = String::from_utf8(output.stdout).unwrap();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let flags: Vec<&str> = help
+        .split_whitespace()
+        .filter(|word| word.starts_with("--") && word.len() > 2)
+        .map(|word| word.trim_end_matches(','))
+        .filter(|flag| *flag != "--help" && *flag != "--version")
+        .collect();
+    assert!(flags.contains(&"--header-timeout"), "the help lists the flags: {help}");
+    for flag in flags {
+        assert!(readme.contains(&format!("| `{flag}` |")), "README's configuration table lacks {flag}");
+    }
+}
+
+/// A port that was free a moment ago.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The status line of `GET path` on `port`, or `None` while nothing answers there.
+fn status_of(port: u16, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).ok()?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n").ok()?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).ok()?;
+    answer.lines().next().map(str::to_owned)
+}
+
+/// With `--metrics-listen`, `/metrics` moves to its own address and leaves the API's.
+#[test]
+fn metrics_listen_serves_the_metrics_on_their_own_address() {
+    let dir = std::env::temp_dir().join(format!("fusieregister-metrics-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (api, metrics) = (free_port(), free_port());
+    let mut server = binary()
+        .args(["serve", "--database-url", &format!("sqlite://{}/m.db?mode=rwc", dir.display())])
+        .args(["--listen", &format!("127.0.0.1:{api}"), "--metrics-listen", &format!("127.0.0.1:{metrics}")])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let ready = (0..150).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        status_of(api, "/readyz").is_some_and(|status| status.contains("200"))
+    });
+    let on_metrics = status_of(metrics, "/metrics");
+    let on_api = status_of(api, "/metrics");
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(ready, "the server did not become ready");
+    assert!(on_metrics.as_deref().is_some_and(|status| status.contains("200")), "{on_metrics:?}");
+    assert!(on_api.as_deref().is_some_and(|status| status.contains("404")), "{on_api:?}");
+}
+
+/// `backup FILE` writes a copy of a SQLite database that opens with every record, and refuses to
+/// overwrite a file.
+#[tokio::test]
+async fn backup_writes_a_complete_copy_and_overwrites_nothing() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let dir = std::env::temp_dir().join(format!("fusieregister-backup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/live.db?mode=rwc", dir.display());
+    assert!(binary().args(["seed", "--database-url", &url]).output().unwrap().status.success());
+    let copy = dir.join("copy.db");
+    let first = binary().args(["backup", copy.to_str().unwrap(), "--database-url", &url]).output().unwrap();
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let again = binary().args(["backup", copy.to_str().unwrap(), "--database-url", &url]).output().unwrap();
+    assert!(!again.status.success(), "an existing file is not overwritten");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+
+    let conn = fusieregister::db::connect(&format!("sqlite://{}?mode=ro", copy.display())).await.unwrap();
+    let gemeenten = fusieregister::entity::gemeente::Entity::find().count(&conn).await.unwrap();
+    assert_eq!(gemeenten, 606);
+    conn.close().await.unwrap();
+
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,4 +1,4 @@
-//! The change log under concurrent writers: every reader sees every number exactly once, in
+//! The change log under concurrent writers: every cursor sees every number exactly once, in
 //! order, whether it keeps up with the broadcast, lags behind it, or catches up from the log.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed setup step should fail the test loudly
@@ -11,7 +11,7 @@ use std::time::Duration;
 use async_graphql::{Request, Variables};
 use fusieregister::auth::Caller;
 use fusieregister::domain::TokenRol;
-use fusieregister::events::{Feed, Filter, Lezer};
+use fusieregister::events::{Feed, Filter, LogCursor};
 use fusieregister::graphql::{RegistrySchema, build_schema_with_feed};
 use fusieregister::store;
 use serde_json::{Value, json};
@@ -33,29 +33,29 @@ async fn write(schema: &RegistrySchema, schrijver: usize, sleutel: &str, n: usiz
     assert!(response.get("errors").is_none(), "{response:#}");
 }
 
-/// Reads `count` changes; a reader with `pause` is slow on purpose, so that it lags.
-async fn read(mut lezer: Lezer, count: usize, pause: Duration) -> (Vec<i64>, Lezer) {
+/// Reads `count` changes; a cursor with `pause` is slow on purpose, so that it lags.
+async fn read(mut cursor: LogCursor, count: usize, pause: Duration) -> (Vec<i64>, LogCursor) {
     let mut numbers = Vec::new();
     while numbers.len() < count {
-        let change = tokio::time::timeout(HANG_GUARD, lezer.volgende()).await.expect("changes arrive").unwrap();
+        let change = tokio::time::timeout(HANG_GUARD, cursor.next()).await.expect("changes arrive").unwrap();
         numbers.push(change.volgnummer);
         if !pause.is_zero() {
             tokio::time::sleep(pause).await;
         }
     }
-    (numbers, lezer)
+    (numbers, cursor)
 }
 
-async fn next_number(lezer: &mut Lezer) -> i64 {
-    tokio::time::timeout(HANG_GUARD, lezer.volgende()).await.expect("a change arrives").unwrap().volgnummer
+async fn next_number(cursor: &mut LogCursor) -> i64 {
+    tokio::time::timeout(HANG_GUARD, cursor.next()).await.expect("a change arrives").unwrap().volgnummer
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_writers_are_read_once_each_in_commit_order() {
     let conn = common::concurrent_database().await;
-    let before = store::wijziging::laatste(&conn).await.unwrap();
+    let before = store::wijziging::latest(&conn).await.unwrap();
     let feed = Arc::new(Feed::new(conn.clone()));
-    // A second instance's feed that holds only two changes: its reader lags and must fall back
+    // A second instance's feed that holds only two changes: its cursor lags and must fall back
     // to the log.
     let small = Arc::new(Feed::new(conn.clone()).with_capacity(2));
     let schema = build_schema_with_feed(conn.clone(), feed.clone());
@@ -73,10 +73,10 @@ async fn concurrent_writers_are_read_once_each_in_commit_order() {
     assert_eq!(sleutels.len(), WRITERS);
 
     let total = WRITERS * WRITES_EACH;
-    let live = Lezer::open(&feed, None, Filter::default()).await.unwrap();
-    let replaying = Lezer::open(&feed, Some(before), Filter::default()).await.unwrap();
-    let lagging = Lezer::open(&small, None, Filter::default()).await.unwrap();
-    let readers = [
+    let live = LogCursor::open(&feed, None, Filter::default()).await.unwrap();
+    let replaying = LogCursor::open(&feed, Some(before), Filter::default()).await.unwrap();
+    let lagging = LogCursor::open(&small, None, Filter::default()).await.unwrap();
+    let cursors = [
         tokio::spawn(read(live, total, Duration::ZERO)),
         tokio::spawn(read(replaying, total, Duration::ZERO)),
         tokio::spawn(read(lagging, total, Duration::from_millis(2))),
@@ -99,22 +99,22 @@ async fn concurrent_writers_are_read_once_each_in_commit_order() {
     }
 
     let expected: Vec<i64> = (before + 1..=before + total as i64).collect();
-    assert_eq!(store::wijziging::laatste(&conn).await.unwrap(), before + total as i64, "one change per write");
-    let mut lezers = Vec::new();
-    for reader in readers {
-        let (numbers, lezer) = reader.await.unwrap();
+    assert_eq!(store::wijziging::latest(&conn).await.unwrap(), before + total as i64, "one change per write");
+    let mut caught_up = Vec::new();
+    for cursor in cursors {
+        let (numbers, cursor) = cursor.await.unwrap();
         assert_eq!(numbers, expected, "every number once, in order");
-        lezers.push(lezer);
+        caught_up.push(cursor);
     }
 
-    // Nothing is left over to come twice: the next change any reader sees is the next write.
+    // Nothing is left over to come twice: the next change any cursor sees is the next write.
     write(&schema, 0, &sleutels[0], WRITES_EACH).await;
-    for lezer in &mut lezers {
-        assert_eq!(next_number(lezer).await, before + total as i64 + 1);
+    for cursor in &mut caught_up {
+        assert_eq!(next_number(cursor).await, before + total as i64 + 1);
     }
 
-    // A reader that arrives afterwards catches up from the log alone.
-    let late = Lezer::open(&feed, Some(before), Filter::default()).await.unwrap();
+    // A cursor that arrives afterwards catches up from the log alone.
+    let late = LogCursor::open(&feed, Some(before), Filter::default()).await.unwrap();
     let (numbers, _) = read(late, total + 1, Duration::ZERO).await;
     assert_eq!(numbers, (before + 1..=before + total as i64 + 1).collect::<Vec<_>>());
 
@@ -144,13 +144,13 @@ async fn a_filtered_reader_skips_other_records_without_losing_its_place() {
     let feed = Arc::new(Feed::new(conn.clone()).with_capacity(1));
     let schema = build_schema_with_feed(conn.clone(), feed.clone());
     let filter = Filter { sleutel: Some("abg".to_owned()), ..Filter::default() };
-    let mut lezer = Lezer::open(&feed, None, filter).await.unwrap();
+    let mut cursor = LogCursor::open(&feed, None, filter).await.unwrap();
     for (n, sleutel) in ["a2", "abg", "aa-organisatie", "abg", "a2"].into_iter().enumerate() {
         write(&schema, 0, sleutel, n).await;
     }
-    let first = lezer.volgende().await.unwrap();
-    let second = lezer.volgende().await.unwrap();
+    let first = cursor.next().await.unwrap();
+    let second = cursor.next().await.unwrap();
     let ids: Vec<Value> = [&first, &second].iter().map(|w| json!([w.volgnummer, w.entiteit_id])).collect();
-    let start = store::wijziging::laatste(&conn).await.unwrap() - 5;
+    let start = store::wijziging::latest(&conn).await.unwrap() - 5;
     assert_eq!(ids, [json!([start + 2, "AmbtelijkeFusie:abg"]), json!([start + 4, "AmbtelijkeFusie:abg"])]);
 }

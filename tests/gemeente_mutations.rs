@@ -4,26 +4,12 @@
 
 mod common;
 
-use async_graphql::{Request, Variables};
-use fusieregister::auth::Caller;
+use common::{as_caller, caller, write};
 use fusieregister::domain::TokenRol;
 use fusieregister::entity::{gemeente, wijziging};
-use fusieregister::graphql::{RegistrySchema, build_schema};
+use fusieregister::graphql::build_schema;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
-
-fn caller(rol: TokenRol) -> Caller {
-    Caller { token_id: 1, naam: "redactie".to_owned(), rol }
-}
-
-async fn write_as(schema: &RegistrySchema, rol: TokenRol, query: &str, variables: Value) -> Value {
-    let request = Request::new(query).variables(Variables::from_json(variables)).data(caller(rol));
-    serde_json::to_value(schema.execute(request).await).unwrap()
-}
-
-async fn write(schema: &RegistrySchema, query: &str, variables: Value) -> Value {
-    write_as(schema, TokenRol::Editor, query, variables).await
-}
 
 fn ok(response: &Value) -> &Value {
     assert!(response.get("errors").is_none(), "{response:#}");
@@ -176,16 +162,16 @@ async fn only_an_admin_deletes_and_history_shows_it() {
     let conn = common::seeded_database().await;
     let schema = build_schema(conn.clone());
     let delete = "mutation { verwijderAmbtelijkeFusie(input: { sleutel: \"a2\" }) { verwijderd } }";
-    assert_eq!(error(&write_as(&schema, TokenRol::Editor, delete, json!({})).await).0, "FORBIDDEN");
-    let deleted = write_as(&schema, TokenRol::Admin, delete, json!({})).await;
+    assert_eq!(error(&write(&schema, delete, json!({})).await).0, "FORBIDDEN");
+    let deleted = as_caller(&schema, Some(caller(TokenRol::Admin)), delete, json!({})).await;
     assert_eq!(ok(&deleted)["verwijderAmbtelijkeFusie"]["verwijderd"], "AmbtelijkeFusie:a2");
     let gone = common::data(&schema, r#"{ ambtelijkeFusie(sleutel: "a2") { sleutel } }"#, json!({})).await;
     assert_eq!(gone["ambtelijkeFusie"], Value::Null);
     // Three deelnames and the fusie itself.
     assert_eq!(wijziging::Entity::find().count(&conn).await.unwrap(), 4);
-    let last_deelnemer = write_as(
+    let last_deelnemer = as_caller(
         &schema,
-        TokenRol::Admin,
+        Some(caller(TokenRol::Admin)),
         "mutation { verwijderDeelname(input: { sleutel: \"over-gemeenten\", gemeente: \"GM0431\", begindatum: \"2010-01-01\" }) { verwijderd } }",
         json!({}),
     )

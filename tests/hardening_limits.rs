@@ -44,6 +44,28 @@ async fn overload_is_a_coded_503_at_once_and_passes_when_it_ends() {
     assert_eq!((status, &json["data"]["__typename"]), (StatusCode::OK, &json!("Query")));
 }
 
+/// Admitted requests beyond the running cap wait for a turn instead of being refused, and run
+/// once one ends.
+#[tokio::test]
+async fn requests_beyond_the_running_cap_wait_their_turn() {
+    let options = Options { max_concurrent_requests: 8, max_running_requests: 1, ..Options::default() };
+    let state = AppState::with_options(common::seeded_database().await, options);
+    let app = router(state.clone());
+    let executing = state.running.clone().try_acquire_owned().unwrap();
+    let mut waiting = tokio::spawn({
+        let app = app.clone();
+        async move { send(&app, "application/json", "{ provincies { code } }").await }
+    });
+    // Without a turn it cannot finish, however long it is given; with one it takes milliseconds.
+    let early = tokio::time::timeout(std::time::Duration::from_millis(500), &mut waiting).await;
+    assert!(early.is_err(), "the request ran without a turn");
+    assert!(state.permits.available_permits() < 8, "the request was admitted and waits");
+    drop(executing);
+    let (status, _, json) = waiting.await.unwrap();
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json["data"]["provincies"].as_array().map(Vec::len), Some(12));
+}
+
 #[tokio::test]
 async fn a_response_over_the_limit_becomes_a_coded_error() {
     let options = Options { max_response_bytes: 2_000, ..Options::default() };

@@ -176,3 +176,72 @@ async fn a_revoked_token_stops_working_on_an_open_socket() {
     ws::send(&mut anonymous, subscribe("r", "{ __typename }")).await;
     assert_eq!(ws::receive(&mut anonymous).await["type"], "next");
 }
+
+/// A query over the WebSocket takes its turn among the requests executing at once, as over
+/// HTTP: while the only turn is taken it waits, and it answers once the turn is free.
+#[tokio::test]
+async fn a_query_over_the_socket_waits_for_a_turn() {
+    let options = Options { max_running_requests: 1, ..Options::default() };
+    let (address, _, state) = server(options).await;
+    let mut socket = initialised(address).await;
+    let executing = state.running.clone().try_acquire_owned().unwrap();
+    ws::send(&mut socket, subscribe("q", "{ provincies { code } }")).await;
+    let early = tokio::time::timeout(Duration::from_millis(500), ws::receive(&mut socket)).await;
+    assert!(early.is_err(), "the query ran without a turn: {early:?}");
+    drop(executing);
+    let answer = ws::receive(&mut socket).await;
+    assert_eq!(answer["type"], "next", "{answer}");
+    assert_eq!(answer["payload"]["data"]["provincies"].as_array().map(Vec::len), Some(12));
+}
+
+/// `GET /metrics` counts open WebSockets and the subscriptions on them, up and down.
+#[tokio::test]
+async fn metrics_count_sockets_and_active_subscriptions() {
+    let (address, _, state) = server(Options::default()).await;
+    let figure = |name: &str| {
+        let text = state.metrics.render(&state.db, state.sockets.open());
+        text.lines().find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse::<f64>().ok())
+    };
+    let until = |name: &'static str, wanted: f64| {
+        let figure = &figure;
+        async move {
+            let reached = tokio::time::timeout(ws::HANG_GUARD, async {
+                while figure(name) != Some(wanted) {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            })
+            .await;
+            assert!(reached.is_ok(), "{name} never reached {wanted} (last {:?})", figure(name));
+        }
+    };
+    let mut socket = initialised(address).await;
+    until("fusieregister_websockets_open", 1.0).await;
+    ws::send(&mut socket, subscribe("s", FEED)).await;
+    until("fusieregister_subscriptions_active", 1.0).await;
+    ws::send(&mut socket, json!({ "type": "complete", "id": "s" })).await;
+    until("fusieregister_subscriptions_active", 0.0).await;
+    drop(socket);
+    until("fusieregister_websockets_open", 0.0).await;
+}
+
+/// A client may reuse an operation's ID the moment it reads the `error` that ended it: the
+/// server frees the ID before it sends the message, so the reuse is never a 4409. Many sockets
+/// at once keep the server's threads busy, which is when a late release of the ID showed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_id_is_free_once_its_error_arrives() {
+    let (address, _, _) = server(Options::default()).await;
+    let clients = (0..16).map(|client| {
+        tokio::spawn(async move {
+            let mut socket = initialised(address).await;
+            for round in 0..100 {
+                ws::send(&mut socket, subscribe("same", "{ bestaatNiet }")).await;
+                let message = ws::receive(&mut socket).await;
+                let seen = (message["type"].as_str(), message["id"].as_str());
+                assert_eq!(seen, (Some("error"), Some("same")), "client {client}, round {round}: {message}");
+            }
+        })
+    });
+    for client in futures_util::future::join_all(clients).await {
+        client.unwrap();
+    }
+}

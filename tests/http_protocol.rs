@@ -75,6 +75,8 @@ async fn request_errors_get_the_status_of_their_media_type() {
         (json!({ "query": "{" }), "GRAPHQL_PARSE_FAILED"),
         (json!({ "query": "{ bestaatNiet }" }), "GRAPHQL_VALIDATION_FAILED"),
         (json!({ "query": "query($id: ID!) { node(id: $id) { id } }", "variables": { "id": null } }), "BAD_USER_INPUT"),
+        (json!({ "query": "query($id: ID!) { node(id: $id) { id } }", "variables": {} }), "BAD_USER_INPUT"),
+        (json!({ "query": "query($id: ID!) { node(id: $id) { id } }" }), "BAD_USER_INPUT"),
     ] {
         for (accept, status) in [(GRJ, StatusCode::BAD_REQUEST), ("application/json", StatusCode::OK)] {
             let answer = send(&app, post(Some(accept), body.to_string())).await;
@@ -94,6 +96,21 @@ async fn a_field_error_keeps_status_200() {
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(code(&answer), "BAD_USER_INPUT");
     assert!(answer.json.get("data").is_some());
+}
+
+/// A nullable variable without a value, where the argument must not be null, fails when the
+/// argument is read: a coded user error, not an internal one.
+#[tokio::test]
+async fn a_variable_whose_type_does_not_fit_its_argument_is_a_user_error() {
+    let app = app().await;
+    for query in [
+        "query($c: Boolean) { gemeente(code: $c) { naam } }",
+        "query($c: String) { gemeente(code: $c) { naam } }",
+        "query($d: Date) { statistiek(peildatum: $d) { __typename } }",
+    ] {
+        let answer = send(&app, post(Some(GRJ), json!({ "query": query, "variables": {} }).to_string())).await;
+        assert_eq!(code(&answer), "BAD_USER_INPUT", "{query}: {}", answer.json);
+    }
 }
 
 #[tokio::test]
@@ -202,4 +219,45 @@ async fn bodies_over_the_limit_and_wrong_methods_get_coded_errors() {
     assert_eq!((answer.status, code(&answer)), (StatusCode::PAYLOAD_TOO_LARGE, "BAD_REQUEST"));
     let answer = send(&app, Request::put("/graphql").body(Body::empty()).unwrap()).await;
     assert_eq!((answer.status, code(&answer)), (StatusCode::METHOD_NOT_ALLOWED, "BAD_REQUEST"));
+}
+
+/// An internal error carries the request's ID, which the client may have chosen, so that the
+/// operator can find its cause in the log.
+#[tokio::test]
+async fn an_internal_error_names_its_request() {
+    // No migrations: every read fails inside the database.
+    let unmigrated = fusieregister::db::connect("sqlite::memory:").await.unwrap();
+    let app = router(AppState::new(unmigrated));
+    let mut request = post(Some(GRJ), json!({ "query": "{ provincies { code } }" }).to_string());
+    request.headers_mut().insert("x-request-id", header::HeaderValue::from_static("vraag-42"));
+    let answer = send(&app, request).await;
+    assert_eq!(code(&answer), "INTERNAL_SERVER_ERROR", "{}", answer.json);
+    assert_eq!(answer.json["errors"][0]["message"], "internal error");
+    assert_eq!(answer.json["errors"][0]["extensions"]["requestId"], "vraag-42");
+    // An error the client can fix needs no ID.
+    let answer = send(&app, post(Some(GRJ), json!({ "query": "{ bestaatNiet }" }).to_string())).await;
+    assert!(answer.json["errors"][0]["extensions"].get("requestId").is_none(), "{}", answer.json);
+}
+
+/// A request to the WebSocket path that cannot become a WebSocket gets the coded body of every
+/// other refusal, with the status the upgrade's rules give it.
+#[tokio::test]
+async fn a_request_to_the_websocket_path_that_is_no_upgrade_gets_a_coded_error() {
+    let app = app().await;
+    let plain = Request::get("/graphql/ws").body(Body::empty()).unwrap();
+    let answer = send(&app, plain).await;
+    assert_eq!((answer.status, code(&answer)), (StatusCode::BAD_REQUEST, "BAD_REQUEST"), "{}", answer.json);
+    assert_eq!(answer.content_type, "application/json");
+    assert_eq!(answer.json["errors"][0]["message"], "Connection header did not include 'upgrade'");
+    // Every header of an upgrade, on a connection that cannot be upgraded (as here, in process).
+    let headers_only = Request::get("/graphql/ws")
+        .header(header::CONNECTION, "upgrade")
+        .header(header::UPGRADE, "websocket")
+        .header(header::SEC_WEBSOCKET_VERSION, "13")
+        .header(header::SEC_WEBSOCKET_KEY, "dGhlIHNhbXBsZSBub25jZQ==")
+        .header(header::SEC_WEBSOCKET_PROTOCOL, "graphql-transport-ws")
+        .body(Body::empty())
+        .unwrap();
+    let answer = send(&app, headers_only).await;
+    assert_eq!((answer.status, code(&answer)), (StatusCode::UPGRADE_REQUIRED, "BAD_REQUEST"), "{}", answer.json);
 }

@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 
 use chrono::NaiveDate;
 use fusieregister::entity::{ambtelijke_fusie, deelname, gemeente, herindeling, wijziging};
-use fusieregister::import::{Bestand, FouteRij, ImportFout, Telling, importeer};
+use fusieregister::import::{Counts, ImportError, ParsedFile, RowError, import_rows};
 use indicatif::ProgressBar;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -21,7 +21,7 @@ const ONE_BAD_ROW: &str = include_str!("fixtures/import/one_bad_row.csv");
 const SEVERAL_BAD_ROWS: &str = include_str!("fixtures/import/several_bad_rows.csv");
 
 /// The header of the CSV snippets written in the tests.
-const KOPPEN: &str =
+const HEADER: &str =
     "soort,sleutel,code,naam,afkorting,provincie,rechtsvorm,reikwijdte,rol,begindatum,einddatum,leden,centrumgemeente";
 
 fn fixture(name: &str) -> PathBuf {
@@ -215,50 +215,50 @@ fn without_a_terminal_there_is_no_progress_bar_and_a_missing_file_is_an_error() 
 // ---------------------------------------------------------------------------------------------
 // The library, on SQLite in memory or on PostgreSQL.
 
-async fn run(conn: &DatabaseConnection, bestand: Bestand) -> Result<Telling, Vec<FouteRij>> {
-    match importeer(conn, "import:test", bestand, &ProgressBar::hidden()).await {
-        Ok(telling) => Ok(telling),
-        Err(ImportFout::Rijen(fouten)) => Err(fouten),
-        Err(ImportFout::Bestand(message)) => panic!("file error: {message}"),
-        Err(ImportFout::App(err)) => panic!("database error: {}", err.detail()),
+async fn run(conn: &DatabaseConnection, bestand: ParsedFile) -> Result<Counts, Vec<RowError>> {
+    match import_rows(conn, "import:test", bestand, &ProgressBar::hidden()).await {
+        Ok(counts) => Ok(counts),
+        Err(ImportError::Rows(errors)) => Err(errors),
+        Err(ImportError::ParsedFile(message)) => panic!("file error: {message}"),
+        Err(ImportError::App(err)) => panic!("database error: {}", err.detail()),
     }
 }
 
-fn csv(rows: &[&str]) -> Bestand {
-    Bestand::csv(&format!("{KOPPEN}\n{}\n", rows.join("\n")))
+fn csv(rows: &[&str]) -> ParsedFile {
+    ParsedFile::csv(&format!("{HEADER}\n{}\n", rows.join("\n")))
 }
 
-fn waar(fouten: &[FouteRij]) -> Vec<(u64, Option<&str>)> {
-    fouten.iter().map(|f| (f.regel, f.kolom.as_deref())).collect()
+fn located(errors: &[RowError]) -> Vec<(u64, Option<&str>)> {
+    errors.iter().map(|f| (f.line, f.column.as_deref())).collect()
 }
 
 #[tokio::test]
 async fn library_applies_the_good_file_once() {
     let conn = common::seeded_database().await;
-    let telling = run(&conn, Bestand::csv(GOOD_CSV)).await.unwrap();
-    assert_eq!(telling, Telling { toegepast: 6, ongewijzigd: 0 });
+    let counts = run(&conn, ParsedFile::csv(GOOD_CSV)).await.unwrap();
+    assert_eq!(counts, Counts { applied: 6, unchanged: 0 });
     assert_good_file_applied(&conn).await;
     assert_eq!(wijzigingen(&conn).await, WIJZIGINGEN_VAN_GOED);
 
-    let telling = run(&conn, Bestand::json(GOOD_JSON)).await.unwrap();
-    assert_eq!(telling, Telling { toegepast: 0, ongewijzigd: 6 });
+    let counts = run(&conn, ParsedFile::json(GOOD_JSON)).await.unwrap();
+    assert_eq!(counts, Counts { applied: 0, unchanged: 6 });
     assert_eq!(wijzigingen(&conn).await, WIJZIGINGEN_VAN_GOED);
 }
 
 #[tokio::test]
 async fn library_refuses_the_whole_file_for_one_bad_row() {
     let conn = common::seeded_database().await;
-    let fouten = run(&conn, Bestand::csv(ONE_BAD_ROW)).await.unwrap_err();
-    assert_eq!(waar(&fouten), [(6, Some("leden"))]);
+    let errors = run(&conn, ParsedFile::csv(ONE_BAD_ROW)).await.unwrap_err();
+    assert_eq!(located(&errors), [(6, Some("leden"))]);
     assert_eq!(wijzigingen(&conn).await, 0);
     assert!(fusie(&conn, "kust").await.is_none());
 
-    let fouten = run(&conn, Bestand::csv(SEVERAL_BAD_ROWS)).await.unwrap_err();
-    assert_eq!(fouten.len(), 6, "{fouten:?}");
+    let errors = run(&conn, ParsedFile::csv(SEVERAL_BAD_ROWS)).await.unwrap_err();
+    assert_eq!(errors.len(), 6, "{errors:?}");
     assert_eq!(wijzigingen(&conn).await, 0);
 
     // Afterwards the registry takes writes as before: the counter was not advanced.
-    run(&conn, Bestand::csv(GOOD_CSV)).await.unwrap();
+    run(&conn, ParsedFile::csv(GOOD_CSV)).await.unwrap();
     let numbers: Vec<i64> = wijziging::Entity::find().all(&conn).await.unwrap().iter().map(|w| w.volgnummer).collect();
     assert_eq!(numbers, (1..=i64::try_from(WIJZIGINGEN_VAN_GOED).unwrap()).collect::<Vec<_>>());
 }
@@ -268,7 +268,7 @@ async fn a_refused_row_leaves_no_trace_for_the_rows_after_it() {
     let conn = common::seeded_database().await;
     // Row 2 writes the fusie 'kust' and Katwijk's deelname before Barendrecht's breaks rule 4;
     // row 3 registers 'kust' again, which works only if row 2 was undone entirely.
-    let fouten = run(
+    let errors = run(
         &conn,
         csv(&[
             "fusieorganisatie,kust,,Kust,,,OPENBAAR_LICHAAM,VOLLEDIG,,2020-01-01,,GM0537|GM0489,",
@@ -278,7 +278,7 @@ async fn a_refused_row_leaves_no_trace_for_the_rows_after_it() {
     )
     .await
     .unwrap_err();
-    assert_eq!(waar(&fouten), [(2, Some("leden"))], "{fouten:?}");
+    assert_eq!(located(&errors), [(2, Some("leden"))], "{errors:?}");
     assert_eq!(wijzigingen(&conn).await, 0);
 }
 
@@ -286,7 +286,7 @@ async fn a_refused_row_leaves_no_trace_for_the_rows_after_it() {
 async fn records_already_present_are_unchanged_and_other_data_under_their_key_is_a_conflict() {
     let conn = common::seeded_database().await;
     // The bundled 'bar' and Barendrecht, written as rows exactly as the registry holds them.
-    let telling = run(
+    let counts = run(
         &conn,
         csv(&[
             "fusieorganisatie,bar,,BAR-organisatie,BAR,,OPENBAAR_LICHAAM,VOLLEDIG,,2014-01-01,2023-12-31,GM0489|GM0597|GM0613,",
@@ -296,9 +296,9 @@ async fn records_already_present_are_unchanged_and_other_data_under_their_key_is
     )
     .await
     .unwrap();
-    assert_eq!(telling, Telling { toegepast: 0, ongewijzigd: 3 });
+    assert_eq!(counts, Counts { applied: 0, unchanged: 3 });
 
-    let fouten = run(
+    let errors = run(
         &conn,
         csv(&[
             "fusieorganisatie,bar,,BAR,BAR,,OPENBAAR_LICHAAM,VOLLEDIG,,2014-01-01,2023-12-31,GM0489|GM0597|GM0613,",
@@ -311,27 +311,27 @@ async fn records_already_present_are_unchanged_and_other_data_under_their_key_is
     .await
     .unwrap_err();
     assert_eq!(
-        waar(&fouten),
+        located(&errors),
         [(2, Some("naam")), (3, Some("soort")), (4, Some("leden")), (5, Some("provincie")), (6, Some("einddatum"))],
-        "{fouten:?}"
+        "{errors:?}"
     );
-    assert!(fouten.iter().all(|f| f.reden.contains("exists with other data")), "{fouten:?}");
-    assert!(fouten[0].reden.contains("'BAR-organisatie' in the registry, 'BAR' in the file"), "{}", fouten[0].reden);
+    assert!(errors.iter().all(|f| f.reason.contains("exists with other data")), "{errors:?}");
+    assert!(errors[0].reason.contains("'BAR-organisatie' in the registry, 'BAR' in the file"), "{}", errors[0].reason);
 }
 
 #[tokio::test]
 async fn a_row_repeated_in_the_file_is_applied_once() {
     let conn = common::seeded_database().await;
     let rij = "fusieorganisatie,kust,,Kust,,,OPENBAAR_LICHAAM,VOLLEDIG,,2024-01-01,,GM0537|GM0575,";
-    let telling = run(&conn, csv(&[rij, rij])).await.unwrap();
-    assert_eq!(telling, Telling { toegepast: 1, ongewijzigd: 1 });
+    let counts = run(&conn, csv(&[rij, rij])).await.unwrap();
+    assert_eq!(counts, Counts { applied: 1, unchanged: 1 });
     assert_eq!(wijzigingen(&conn).await, 3);
 }
 
 #[tokio::test]
 async fn rule_errors_of_the_service_name_the_files_columns() {
     let conn = common::seeded_database().await;
-    let fouten = run(
+    let errors = run(
         &conn,
         csv(&[
             // Rule 5: a fusieorganisatie needs two deelnemers.
@@ -351,7 +351,7 @@ async fn rule_errors_of_the_service_name_the_files_columns() {
     .await
     .unwrap_err();
     assert_eq!(
-        waar(&fouten),
+        located(&errors),
         [
             (2, Some("leden")),
             (3, Some("sleutel")),
@@ -360,7 +360,7 @@ async fn rule_errors_of_the_service_name_the_files_columns() {
             (6, Some("rol")),
             (7, Some("provincie")),
         ],
-        "{fouten:?}"
+        "{errors:?}"
     );
 }
 
@@ -368,13 +368,13 @@ async fn rule_errors_of_the_service_name_the_files_columns() {
 async fn a_herindeling_without_sleutel_is_recognised_on_a_second_import() {
     let conn = common::seeded_database().await;
     let bestand = || {
-        Bestand::csv(
+        ParsedFile::csv(
             "soort,code,naam,provincie,begindatum,herindelingsoort,opgeheven,ontvangend\n\
              herindeling,,,,2027-01-01,UITBREIDING,GM0575,GM0537\n",
         )
     };
-    assert_eq!(run(&conn, bestand()).await.unwrap(), Telling { toegepast: 1, ongewijzigd: 0 });
-    assert_eq!(run(&conn, bestand()).await.unwrap(), Telling { toegepast: 0, ongewijzigd: 1 });
+    assert_eq!(run(&conn, bestand()).await.unwrap(), Counts { applied: 1, unchanged: 0 });
+    assert_eq!(run(&conn, bestand()).await.unwrap(), Counts { applied: 0, unchanged: 1 });
     assert_eq!(gemeente(&conn, "GM0575").await.unwrap().einddatum, Some(dag("2026-12-31")));
 }
 
@@ -391,9 +391,9 @@ fn a_byte_order_mark_and_windows_line_ends_are_read() {
     ] {
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
-        let bestand = Bestand::lees(&path).unwrap();
-        assert!(bestand.fouten.is_empty(), "{name}: {:?}", bestand.fouten);
-        assert_eq!(bestand.rijen.len(), 1, "{name}");
+        let bestand = ParsedFile::read(&path).unwrap();
+        assert!(bestand.errors.is_empty(), "{name}: {:?}", bestand.errors);
+        assert_eq!(bestand.rows.len(), 1, "{name}");
     }
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -6,40 +6,15 @@
 
 mod common;
 
-use async_graphql::{Request, Variables};
-use fusieregister::auth::Caller;
-use fusieregister::domain::{KengetalSoort, TokenRol, WijzigingSoort};
+use common::{as_caller, first_error_code as code, first_error_field as field, write};
+use fusieregister::domain::{KengetalSoort, Sleutel, WijzigingSoort};
 use fusieregister::entity::{
     bron, bronvermelding, evaluatie, evaluatie_doel, evaluatie_motief, evaluatie_risico, kengetal, onderzoek, wijziging,
 };
-use fusieregister::graphql::{RegistrySchema, build_schema};
-use fusieregister::service::onderzoek::{NieuwKengetal, NieuwOnderzoek, registreer_onderzoek};
+use fusieregister::graphql::build_schema;
+use fusieregister::service::onderzoek::{NewKengetal, RegisterOnderzoek, register_onderzoek};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
-
-fn editor() -> Caller {
-    Caller { token_id: 1, naam: "redactie-bzk".to_owned(), rol: TokenRol::Editor }
-}
-
-async fn as_caller(schema: &RegistrySchema, caller: Option<Caller>, query: &str, variables: Value) -> Value {
-    let mut request = Request::new(query).variables(Variables::from_json(variables));
-    if let Some(caller) = caller {
-        request = request.data(caller);
-    }
-    serde_json::to_value(schema.execute(request).await).unwrap()
-}
-
-async fn write(schema: &RegistrySchema, query: &str, variables: Value) -> Value {
-    as_caller(schema, Some(editor()), query, variables).await
-}
-
-fn code(response: &Value) -> &str {
-    common::first_error_code(response)
-}
-
-fn field(response: &Value) -> &str {
-    response["errors"][0]["extensions"]["field"].as_str().unwrap_or("<no field>")
-}
 
 fn ok(response: &Value) {
     assert!(response.get("errors").is_none(), "{response:#}");
@@ -68,7 +43,7 @@ async fn log(conn: &DatabaseConnection) -> Vec<(WijzigingSoort, String, String)>
         .await
         .unwrap()
         .into_iter()
-        .map(|w| (w.soort, w.entiteit, w.entiteit_id))
+        .map(|w| (w.soort, sea_orm::ActiveEnum::to_value(&w.entiteit), w.entiteit_id))
         .collect()
 }
 
@@ -512,8 +487,8 @@ async fn each_broken_rule_of_a_study_names_its_field_and_writes_nothing() {
 
     // JSON cannot carry NaN or infinity, so the service's own check is tested directly.
     for waarde in [f64::NAN, f64::INFINITY] {
-        let nieuw = NieuwOnderzoek {
-            sleutel: "oneindig".to_owned(),
+        let command = RegisterOnderzoek {
+            sleutel: Sleutel::parse("oneindig").unwrap(),
             titel: "Oneindig".to_owned(),
             uitvoerder: "X".to_owned(),
             opdrachtgever: None,
@@ -521,8 +496,8 @@ async fn each_broken_rule_of_a_study_names_its_field_and_writes_nothing() {
             url: None,
             kamerstuk: None,
             opmerking: None,
-            kengetallen: vec![NieuwKengetal {
-                sleutel: "a".to_owned(),
+            kengetallen: vec![NewKengetal {
+                sleutel: Sleutel::parse("a").unwrap(),
                 soort: KengetalSoort::Overig,
                 peildatum: None,
                 waarde,
@@ -532,7 +507,7 @@ async fn each_broken_rule_of_a_study_names_its_field_and_writes_nothing() {
             }],
             bronnen: Vec::new(),
         };
-        let err = registreer_onderzoek(&conn, "test", nieuw).await.unwrap_err();
+        let err = register_onderzoek(&conn, "test", command).await.unwrap_err();
         assert_eq!((err.code(), err.field()), ("BAD_USER_INPUT", Some("waarde")), "{waarde}");
     }
     assert_eq!(counts(&conn).await, before);
@@ -559,6 +534,9 @@ async fn each_broken_rule_of_an_evaluation_names_its_field_and_writes_nothing() 
         (with(json!({ "onderzoek": "  ", "ambtelijkeFusie": null })), "BAD_USER_INPUT", "onderzoek"),
         (with(json!({ "onderzoek": "bestaat-niet" })), "NOT_FOUND", "onderzoek"),
         (with(json!({ "ambtelijkeFusie": "bestaat-niet" })), "NOT_FOUND", "ambtelijkeFusie"),
+        // A malformed key is refused as such, before any lookup.
+        (with(json!({ "onderzoek": "Bestaat Niet" })), "BAD_USER_INPUT", "onderzoek"),
+        (with(json!({ "ambtelijkeFusie": "Bar!" })), "BAD_USER_INPUT", "ambtelijkeFusie"),
         (with(json!({ "sleutel": "Bar Evaluatie" })), "BAD_USER_INPUT", "sleutel"),
         (with(json!({ "sleutel": "abg-besparing-2016" })), "CONFLICT", "sleutel"),
         (with(json!({ "samenvatting": " " })), "BAD_USER_INPUT", "samenvatting"),
@@ -596,6 +574,8 @@ async fn each_broken_rule_of_a_citation_names_its_field_and_writes_nothing() {
         (cite("AmbtelijkeFusie:bestaat-niet", json!({ "bron": "nieuw", "titel": "Nieuw" })), "NOT_FOUND", "entiteit"),
         (cite("Gemeente:GM9999", json!({ "bron": "nieuw", "titel": "Nieuw" })), "NOT_FOUND", "entiteit"),
         (cite("Evaluatie:bestaat-niet", json!({ "bron": "nieuw", "titel": "Nieuw" })), "NOT_FOUND", "entiteit"),
+        (cite("Onderzoek:Niet Goed", json!({ "bron": "nieuw", "titel": "Nieuw" })), "BAD_USER_INPUT", "entiteit"),
+        (cite("Gemeente:Utrecht", json!({ "bron": "nieuw", "titel": "Nieuw" })), "BAD_USER_INPUT", "entiteit"),
         (cite("AmbtelijkeFusie:bar", json!({ "bron": "nieuw" })), "BAD_USER_INPUT", "bron"),
         (cite("AmbtelijkeFusie:bar", json!({ "bron": "nieuw", "titel": "  " })), "BAD_USER_INPUT", "bron"),
         (

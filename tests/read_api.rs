@@ -170,6 +170,30 @@ async fn lists_filter_and_page() {
     assert_eq!(seen.len(), 606);
 }
 
+/// The list of one form holds the fusies of that form, as the list of both forms filtered on it.
+#[tokio::test]
+async fn each_form_lists_exactly_its_own_fusies() {
+    let schema = schema().await;
+    let d = data(
+        &schema,
+        r#"{ org: fusieorganisaties(first: 100) { totalCount edges { node { sleutel vorm } } }
+             orgAll: ambtelijkeFusies(vorm: FUSIEORGANISATIE, first: 100) { edges { node { sleutel } } }
+             centrum: centrumconstructies(first: 100) { totalCount edges { node { sleutel vorm } } }
+             centrumAll: ambtelijkeFusies(vorm: CENTRUMCONSTRUCTIE, first: 100) { edges { node { sleutel } } } }"#,
+        json!({}),
+    )
+    .await;
+    let sleutels = |key: &str| -> Vec<Value> {
+        d[key]["edges"].as_array().unwrap().iter().map(|e| e["node"]["sleutel"].clone()).collect()
+    };
+    for (form, all, vorm) in [("org", "orgAll", "FUSIEORGANISATIE"), ("centrum", "centrumAll", "CENTRUMCONSTRUCTIE")] {
+        assert!(!sleutels(form).is_empty(), "{form}");
+        assert_eq!(sleutels(form), sleutels(all), "{form}");
+        assert_eq!(d[form]["totalCount"].as_u64(), u64::try_from(sleutels(form).len()).ok(), "{form}");
+        assert!(d[form]["edges"].as_array().unwrap().iter().all(|e| e["node"]["vorm"] == vorm), "{form}");
+    }
+}
+
 #[tokio::test]
 async fn page_size_is_capped() {
     let schema = schema().await;

@@ -105,7 +105,7 @@ async fn a_client_that_reconnects_gets_what_it_missed_once() {
 async fn a_filtered_subscription_gets_only_its_records() {
     let (address, token) = server().await;
     let mut socket = ws::connect(address, "graphql-transport-ws").await;
-    let query = "subscription { wijzigingen(vanaf: 0, entiteiten: [\"Deelname\"], gemeenteCode: \"GM0546\") { volgnummer entiteitId } }";
+    let query = "subscription { wijzigingen(vanaf: 0, entiteiten: [Deelname], gemeenteCode: \"GM0546\") { volgnummer entiteitId } }";
     ws::start(&mut socket, "graphql-transport-ws", "1", query, json!({})).await;
     ws::post(address, &token, REGISTREER).await;
     ws::post(address, &token, VOEG_TOE).await;
@@ -184,7 +184,7 @@ async fn the_connection_init_payload_carries_the_token() {
 async fn each_change_carries_the_record_as_it_is_now() {
     let (address, token) = server().await;
     let mut socket = ws::connect(address, "graphql-transport-ws").await;
-    let query = r#"subscription { wijzigingen(vanaf: 0, sleutel: "abg", entiteiten: ["AmbtelijkeFusie"]) {
+    let query = r#"subscription { wijzigingen(vanaf: 0, sleutel: "abg", entiteiten: [AmbtelijkeFusie]) {
         volgnummer soort node { id ... on AmbtelijkeFusie { opmerking } } } }"#;
     ws::start(&mut socket, "graphql-transport-ws", "1", query, json!({})).await;
     for opmerking in ["eerste", "tweede"] {

@@ -23,6 +23,14 @@ use super::error_body;
 /// The code of every error about the form of a request rather than its document.
 pub const BAD_REQUEST: &str = "BAD_REQUEST";
 
+/// The code of an answer that would exceed the response size limit.
+pub const RESPONSE_TOO_LARGE: &str = "RESPONSE_TOO_LARGE";
+
+/// The message of [`RESPONSE_TOO_LARGE`], over HTTP and WebSocket alike.
+pub(crate) fn too_large(max_response: usize) -> String {
+    format!("the response would be larger than {max_response} bytes; ask for fewer fields or smaller pages")
+}
+
 /// The media type of GraphQL responses that carry the spec's status codes.
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 
@@ -177,8 +185,14 @@ async fn read_body(body: Body, max_body: usize) -> Result<Bytes, Refusal> {
 /// Checks each parameter's JSON type, as the specification asks, before async-graphql sees it.
 /// WebSocket `subscribe` payloads go through the same check.
 pub(crate) fn from_fields(mut fields: Map<String, Value>) -> Result<async_graphql::Request, Refusal> {
+    let names_a_document = move_document_id(&mut fields)?
+        || fields.get("extensions").and_then(|e| e.get("persistedQuery")).is_some_and(|p| !p.is_null());
     match fields.get("query") {
         Some(Value::String(_)) => {}
+        // A persisted document is named instead of sent; `persisted` puts its text in.
+        None | Some(Value::Null) if names_a_document => {
+            fields.insert("query".to_owned(), Value::String(String::new()));
+        }
         None | Some(Value::Null) => return Err(Refusal::bad("the request has no `query`")),
         Some(_) => return Err(Refusal::bad("`query` must be a string")),
     }
@@ -197,6 +211,24 @@ pub(crate) fn from_fields(mut fields: Map<String, Value>) -> Result<async_graphq
         }
     }
     serde_json::from_value(Value::Object(fields)).map_err(|e| Refusal::bad(format!("the request is malformed: {e}")))
+}
+
+/// Moves a top-level `documentId` (persisted documents in the GraphQL over HTTP draft) into the
+/// extensions, where [`crate::app::persisted`] looks for it; says whether there was one.
+fn move_document_id(fields: &mut Map<String, Value>) -> Result<bool, Refusal> {
+    let Some(id) = fields.remove(super::persisted::DOCUMENT_ID) else { return Ok(false) };
+    if id.is_null() {
+        return Ok(false);
+    }
+    let extensions = fields.entry("extensions").or_insert_with(|| Value::Object(Map::new()));
+    if extensions.is_null() {
+        *extensions = Value::Object(Map::new());
+    }
+    let Value::Object(extensions) = extensions else {
+        return Err(Refusal::bad("`extensions` must be an object or null"));
+    };
+    extensions.insert(super::persisted::DOCUMENT_ID.to_owned(), id);
+    Ok(true)
 }
 
 /// A serde error without the Rust type names it sometimes holds: the kind and the place.
@@ -235,12 +267,9 @@ pub fn answer(
         Some(body) => (status, body),
         None => {
             tracing::warn!(limit = max_response, "a response exceeded the size limit and was replaced by an error");
-            let error = serde_json::json!({ "errors": [{
-                "message": format!("the response would be larger than {max_response} bytes; ask for fewer fields or smaller pages"),
-                "extensions": { "code": "RESPONSE_TOO_LARGE" }
-            }] });
+            let body = error_body::body(RESPONSE_TOO_LARGE, &too_large(max_response));
             let status = if media == MediaType::GraphqlResponseJson { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-            (status, error.to_string().into_bytes())
+            (status, body.into_bytes())
         }
     };
     let mut http = Response::new(Body::from(body));
@@ -252,6 +281,28 @@ pub fn answer(
     http.headers_mut().insert(header::CONTENT_TYPE, media.content_type());
     http.headers_mut().insert(header::VARY, HeaderValue::from_static("accept"));
     http
+}
+
+/// The type of the operation a request would run; `None` when the query does not parse or
+/// names no operation of its document (left to the schema, which reports it properly).
+pub(crate) fn operation_type(request: &async_graphql::Request) -> Option<OperationType> {
+    parse_selected_operation(request).map(|(ty, _)| ty)
+}
+
+/// The type and the name (if it has one) of the operation a request would run, for scheduling
+/// before the schema sees it (over HTTP the guard reports it, see `OperationSeen`); `None` also
+/// for a document over the query guard's default text limits, which is not parsed here: the
+/// parser's time and memory grow with the text, and the guard refuses such a document without
+/// parsing it.
+pub(crate) fn selected_operation(request: &async_graphql::Request) -> Option<(OperationType, Option<String>)> {
+    crate::graphql::guard::check_text(&request.query, &crate::graphql::guard::Limits::default()).ok()?;
+    parse_selected_operation(request)
+}
+
+fn parse_selected_operation(request: &async_graphql::Request) -> Option<(OperationType, Option<String>)> {
+    let document = async_graphql::parser::parse_query(&request.query).ok()?;
+    let (name, operation) = crate::graphql::guard::selected_operation(&document, request.operation_name.as_deref())?;
+    Some((operation.node.ty, name.map(ToString::to_string)))
 }
 
 /// A request error: the document never ran, so there is no data and no error has a path.
@@ -344,6 +395,17 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::ACCEPT, HeaderValue::from_str(value).unwrap_or(HeaderValue::from_static("")));
         headers
+    }
+
+    #[test]
+    fn the_operation_is_read_from_small_documents_only() {
+        let named = async_graphql::Request::new("query Provincies { provincies { code } }");
+        assert_eq!(selected_operation(&named), Some((OperationType::Query, Some("Provincies".to_owned()))));
+        // Valid GraphQL, but over the guard's token limit: not parsed for a label.
+        let aliases: String = (0..20_000).map(|n| format!("a{n}: __typename ")).collect();
+        let bomb = async_graphql::Request::new(format!("query Groot {{ {aliases} }}"));
+        assert_eq!(selected_operation(&bomb), None);
+        assert_eq!(operation_type(&bomb), Some(OperationType::Query), "the GET check still parses it");
     }
 
     #[test]

@@ -11,9 +11,14 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use super::error_body;
+use crate::error::AppError;
 
-/// The header that carries the request ID; a client's own value is kept and echoed.
+/// The header that carries the request ID; a client's own value is kept and echoed when it is
+/// usable (see `is_usable_request_id`), and replaced by a new one when it is not.
 pub const REQUEST_ID: &str = "x-request-id";
+
+/// Longest client-chosen request ID that is kept.
+const MAX_REQUEST_ID: usize = 128;
 
 /// Wraps `router` in the layers, outermost first: the request ID is set, the log span opened,
 /// the ID copied to the response, and a panic inside caught. The panic's log line is written
@@ -25,6 +30,24 @@ pub fn around<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> 
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(span_for))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::map_request(drop_unusable_request_id))
+}
+
+/// Removes a client's request ID that is too long or holds characters other than letters,
+/// digits and `-_.:`, so that a new one is made: the ID goes into every log line and error of
+/// the request, where a client must not be able to write whatever it likes.
+async fn drop_unusable_request_id(mut request: Request<Body>) -> Request<Body> {
+    let usable = request.headers().get(REQUEST_ID).is_none_or(|value| is_usable_request_id(value.as_bytes()));
+    if !usable {
+        request.headers_mut().remove(REQUEST_ID);
+    }
+    request
+}
+
+fn is_usable_request_id(id: &[u8]) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_REQUEST_ID
+        && id.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
 }
 
 /// The log span of a request: method, path and request ID (never the query string, which may
@@ -64,7 +87,8 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
         .or_else(|| panic.downcast_ref::<&str>().copied())
         .unwrap_or("(no message)");
     tracing::error!(panic = message, "a request panicked; answered with INTERNAL_SERVER_ERROR");
-    error_body::response(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERROR", "internal error")
+    let error = AppError::Internal(String::new());
+    error_body::response(StatusCode::INTERNAL_SERVER_ERROR, error.code(), &error.public_message())
 }
 
 #[cfg(test)]
@@ -101,5 +125,20 @@ mod tests {
         let response = app.oneshot(Request::get("/").body(Body::empty()).unwrap()).await.unwrap();
         let id = response.headers()[REQUEST_ID].to_str().unwrap();
         assert_eq!(id.len(), 36, "a UUID: {id}");
+    }
+
+    #[tokio::test]
+    async fn a_usable_client_id_is_kept_and_any_other_replaced() {
+        let app = around(Router::new().route("/", get(|| async { "ok" })));
+        let long = "a".repeat(MAX_REQUEST_ID + 1);
+        for (sent, kept) in [("trace-7f3a:1", true), ("met spatie", false), (long.as_str(), false), ("ïd", false)] {
+            let request = Request::get("/").header(REQUEST_ID, sent).body(Body::empty()).unwrap();
+            let response = app.clone().oneshot(request).await.unwrap();
+            let echoed = response.headers()[REQUEST_ID].to_str().unwrap().to_owned();
+            assert_eq!(echoed == sent, kept, "{sent:?} gave {echoed:?}");
+            if !kept {
+                assert_eq!(echoed.len(), 36, "a new UUID for {sent:?}: {echoed}");
+            }
+        }
     }
 }

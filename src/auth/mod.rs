@@ -1,9 +1,9 @@
 //! Who is calling, and may they write? Reads are public; every write needs an API token
 //! (`Authorization: Bearer <token>`) whose role is high enough.
 //!
-//! The HTTP handlers turn the header into a [`Caller`] once per request (one indexed query, none
+//! The HTTP handlers turn the header into a [`Caller`](crate::auth::Caller) once per request (one indexed query, none
 //! without a header) and put it in the request data; a resolver that writes starts with
-//! [`require`]. A missing, malformed, unknown or revoked token yields no caller at all, so reads
+//! [`require`](crate::auth::require). A missing, malformed, unknown or revoked token yields no caller at all, so reads
 //! keep working and writes fail with `UNAUTHENTICATED`. The token never appears in a log line.
 
 pub mod store;

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{Days, NaiveDate};
 
 use super::format::{BronRecord, Citation, Dataset, DeelnameRecord, FusieRecord};
-use crate::domain::{CbsCode, Periode, Reikwijdte, Rol, Vorm};
+use crate::domain::{CbsCode, MissingBegin, Periode, Reikwijdte, Rol, Vorm};
 
 /// Every rule violation in `dataset`, one line each; empty when the dataset is sound.
 pub fn problems(dataset: &Dataset) -> Vec<String> {
@@ -105,12 +105,12 @@ pub fn problems(dataset: &Dataset) -> Vec<String> {
             };
             match gemeenten.get(d.gemeente.as_str()) {
                 None => out.push(format!("{what}: unknown gemeente")),
-                Some(bestaan) if !bestaan.omvat(&periode) => {
+                Some(bestaan) if !bestaan.contains(&periode) => {
                     out.push(format!("{what}: lies outside the municipality's existence"));
                 }
                 Some(_) => {}
             }
-            if !fusie_periode.omvat(&periode) {
+            if !fusie_periode.contains(&periode) {
                 out.push(format!("{what}: lies outside the fusie's period"));
             }
             if f.reikwijdte == Reikwijdte::Volledig {
@@ -123,7 +123,7 @@ pub fn problems(dataset: &Dataset) -> Vec<String> {
     for (gemeente, periodes) in &volledig {
         for (i, (a, pa)) in periodes.iter().enumerate() {
             for (b, pb) in &periodes[i + 1..] {
-                if a != b && pa.overlapt(pb) {
+                if a != b && pa.overlaps(pb) {
                     out.push(format!("gemeente {gemeente} is in two full ambtelijke fusies at once: {a} and {b}"));
                 }
             }
@@ -212,9 +212,13 @@ fn form_problems(f: &FusieRecord, periode: Periode, deelnames: &[(&DeelnameRecor
     }
     match f.vorm {
         Vorm::Fusieorganisatie => {
+            // A deelname without begin in a fusie with one is reported by the period rule
+            // (rule 3); counting it here keeps that one mistake from being reported twice.
             let at_start = deelnames
                 .iter()
-                .filter(|(d, p)| d.rol == Rol::Deelnemer && f.begindatum.is_none_or(|start| p.geldig_op(start)))
+                .filter(|(d, p)| {
+                    d.rol == Rol::Deelnemer && f.begindatum.is_none_or(|start| p.is_valid_on(start, MissingBegin::Open))
+                })
                 .count();
             if at_start < 2 {
                 out.push(format!(

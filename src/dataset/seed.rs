@@ -9,10 +9,13 @@ use std::collections::HashMap;
 
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ConnectionTrait, DatabaseConnection, EntityTrait, QuerySelect, TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QuerySelect, TransactionTrait,
 };
 
-use super::format::{Citation, Dataset};
+use super::format::{
+    BronRecord, Citation, Dataset, EvaluatieRecord, FusieRecord, GemeenteRecord, HerindelingRecord, OnderzoekRecord,
+    ProvincieRecord,
+};
 use crate::domain::HerindelingRol;
 use crate::entity::{
     ambtelijke_fusie, bron, bronvermelding, deelname, evaluatie, evaluatie_bevinding, evaluatie_doel, evaluatie_motief,
@@ -49,15 +52,42 @@ pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedRepo
     let txn = db.begin().await?;
     // Instances that start together on an empty database all seed it: the write lock makes the
     // later ones wait and then find every record present, instead of failing on unique keys.
-    crate::service::neem_schrijfslot(&txn).await?;
-    let mut report = SeedReport::default();
+    crate::service::take_write_lock(&txn).await?;
+    let bronnen = seed_bronnen(&txn, &dataset.bronnen).await?;
+    let mut citations = Citations { bron_ids: &bronnen.ids, rows: Vec::new() };
+    let provincies = seed_provincies(&txn, &dataset.provincies, &mut citations).await?;
+    let gemeenten = seed_gemeenten(&txn, &dataset.gemeenten, &provincies.ids, &mut citations).await?;
+    let herindelingen = seed_herindelingen(&txn, &dataset.herindelingen, &gemeenten.ids, &mut citations).await?;
+    let fusies = seed_fusies(&txn, &dataset.ambtelijke_fusies, &gemeenten.ids, &mut citations).await?;
+    let onderzoeken = seed_onderzoeken(&txn, &dataset.onderzoeken, &fusies.ids, &mut citations).await?;
+    let evaluaties = seed_evaluaties(&txn, &dataset.evaluaties, &onderzoeken.ids, &fusies.ids, &mut citations).await?;
+    insert_chunked(&txn, citations.rows).await?;
+    txn.commit().await?;
+    Ok(SeedReport {
+        bronnen: bronnen.inserted,
+        provincies: provincies.inserted,
+        gemeenten: gemeenten.inserted,
+        herindelingen: herindelingen.inserted,
+        ambtelijke_fusies: fusies.inserted,
+        onderzoeken: onderzoeken.inserted,
+        evaluaties: evaluaties.inserted,
+    })
+}
 
-    let known = keys::<bron::Entity, _>(&txn, bron::Column::Sleutel, bron::Column::Id).await?;
-    let new_bronnen: Vec<_> = dataset.bronnen.iter().filter(|b| !known.contains_key(&b.sleutel)).collect();
-    report.bronnen = new_bronnen.len();
+/// What one phase did: how many records it inserted, and the natural key → id of every row of
+/// its table afterwards, for the phases that refer to them.
+struct Seeded {
+    inserted: usize,
+    ids: HashMap<String, i32>,
+}
+
+/// Inserts the missing sources; every citation refers to one.
+async fn seed_bronnen(txn: &DatabaseTransaction, bronnen: &[BronRecord]) -> Result<Seeded, AppError> {
+    let known = keys::<bron::Entity, _>(txn, bron::Column::Sleutel, bron::Column::Id).await?;
+    let new: Vec<_> = bronnen.iter().filter(|b| !known.contains_key(&b.sleutel)).collect();
     insert_chunked(
-        &txn,
-        new_bronnen.into_iter().map(|b| bron::ActiveModel {
+        txn,
+        new.iter().map(|b| bron::ActiveModel {
             id: NotSet,
             sleutel: Set(b.sleutel.clone()),
             titel: Set(b.titel.clone()),
@@ -68,15 +98,20 @@ pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedRepo
         }),
     )
     .await?;
-    let bron_ids = keys::<bron::Entity, _>(&txn, bron::Column::Sleutel, bron::Column::Id).await?;
-    let mut citations = Vec::new();
+    let ids = keys::<bron::Entity, _>(txn, bron::Column::Sleutel, bron::Column::Id).await?;
+    Ok(Seeded { inserted: new.len(), ids })
+}
 
-    // Provinces.
-    let known = keys::<provincie::Entity, _>(&txn, provincie::Column::Code, provincie::Column::Id).await?;
-    let new: Vec<_> = dataset.provincies.iter().filter(|p| !known.contains_key(&p.code)).collect();
-    report.provincies = new.len();
+/// Inserts the missing provinces and collects their citations.
+async fn seed_provincies(
+    txn: &DatabaseTransaction,
+    provincies: &[ProvincieRecord],
+    citations: &mut Citations<'_>,
+) -> Result<Seeded, AppError> {
+    let known = keys::<provincie::Entity, _>(txn, provincie::Column::Code, provincie::Column::Id).await?;
+    let new: Vec<_> = provincies.iter().filter(|p| !known.contains_key(&p.code)).collect();
     insert_chunked(
-        &txn,
+        txn,
         new.iter().map(|p| provincie::ActiveModel {
             id: NotSet,
             code: Set(p.code.clone()),
@@ -85,16 +120,22 @@ pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedRepo
         }),
     )
     .await?;
-    let provincie_ids = keys::<provincie::Entity, _>(&txn, provincie::Column::Code, provincie::Column::Id).await?;
+    let ids = keys::<provincie::Entity, _>(txn, provincie::Column::Code, provincie::Column::Id).await?;
     for p in &new {
-        let owner = Owner::Provincie(lookup(&provincie_ids, &p.code, "provincie")?);
-        cite(&mut citations, &bron_ids, owner, &p.bronnen)?;
+        citations.add(Owner::Provincie(lookup(&ids, &p.code, "provincie")?), &p.bronnen)?;
     }
+    Ok(Seeded { inserted: new.len(), ids })
+}
 
-    // Municipalities.
-    let known = keys::<gemeente::Entity, _>(&txn, gemeente::Column::Code, gemeente::Column::Id).await?;
-    let new: Vec<_> = dataset.gemeenten.iter().filter(|g| !known.contains_key(&g.code)).collect();
-    report.gemeenten = new.len();
+/// Inserts the missing municipalities, each in its province, and collects their citations.
+async fn seed_gemeenten(
+    txn: &DatabaseTransaction,
+    gemeenten: &[GemeenteRecord],
+    provincie_ids: &HashMap<String, i32>,
+    citations: &mut Citations<'_>,
+) -> Result<Seeded, AppError> {
+    let known = keys::<gemeente::Entity, _>(txn, gemeente::Column::Code, gemeente::Column::Id).await?;
+    let new: Vec<_> = gemeenten.iter().filter(|g| !known.contains_key(&g.code)).collect();
     let rows = new
         .iter()
         .map(|g| {
@@ -102,7 +143,7 @@ pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedRepo
                 id: NotSet,
                 code: Set(g.code.clone()),
                 naam: Set(g.naam.clone()),
-                provincie_id: Set(lookup(&provincie_ids, &g.provincie, "provincie")?),
+                provincie_id: Set(lookup(provincie_ids, &g.provincie, "provincie")?),
                 begindatum: Set(g.begindatum),
                 einddatum: Set(g.einddatum),
                 tooi_uri: Set(g.tooi_uri.clone()),
@@ -111,19 +152,26 @@ pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedRepo
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-    insert_chunked(&txn, rows).await?;
-    let gemeente_ids = keys::<gemeente::Entity, _>(&txn, gemeente::Column::Code, gemeente::Column::Id).await?;
+    insert_chunked(txn, rows).await?;
+    let ids = keys::<gemeente::Entity, _>(txn, gemeente::Column::Code, gemeente::Column::Id).await?;
     for g in &new {
-        let owner = Owner::Gemeente(lookup(&gemeente_ids, &g.code, "gemeente")?);
-        cite(&mut citations, &bron_ids, owner, &g.bronnen)?;
+        citations.add(Owner::Gemeente(lookup(&ids, &g.code, "gemeente")?), &g.bronnen)?;
     }
+    Ok(Seeded { inserted: new.len(), ids })
+}
 
-    // Herindelingen with the municipalities they involve.
-    let known = keys::<herindeling::Entity, _>(&txn, herindeling::Column::Sleutel, herindeling::Column::Id).await?;
-    let new: Vec<_> = dataset.herindelingen.iter().filter(|h| !known.contains_key(&h.sleutel)).collect();
-    report.herindelingen = new.len();
+/// Inserts the missing herindelingen with the municipalities they involve, and collects their
+/// citations.
+async fn seed_herindelingen(
+    txn: &DatabaseTransaction,
+    herindelingen: &[HerindelingRecord],
+    gemeente_ids: &HashMap<String, i32>,
+    citations: &mut Citations<'_>,
+) -> Result<Seeded, AppError> {
+    let known = keys::<herindeling::Entity, _>(txn, herindeling::Column::Sleutel, herindeling::Column::Id).await?;
+    let new: Vec<_> = herindelingen.iter().filter(|h| !known.contains_key(&h.sleutel)).collect();
     insert_chunked(
-        &txn,
+        txn,
         new.iter().map(|h| herindeling::ActiveModel {
             id: NotSet,
             sleutel: Set(h.sleutel.clone()),
@@ -135,11 +183,10 @@ pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedRepo
         }),
     )
     .await?;
-    let herindeling_ids =
-        keys::<herindeling::Entity, _>(&txn, herindeling::Column::Sleutel, herindeling::Column::Id).await?;
+    let ids = keys::<herindeling::Entity, _>(txn, herindeling::Column::Sleutel, herindeling::Column::Id).await?;
     let mut links = Vec::new();
     for h in &new {
-        let herindeling_id = lookup(&herindeling_ids, &h.sleutel, "herindeling")?;
+        let herindeling_id = lookup(&ids, &h.sleutel, "herindeling")?;
         let roles = [
             (HerindelingRol::Opgeheven, &h.opgeheven),
             (HerindelingRol::Ontvangend, &h.ontvangend),
@@ -150,23 +197,30 @@ pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedRepo
                 links.push(herindeling_gemeente::ActiveModel {
                     id: NotSet,
                     herindeling_id: Set(herindeling_id),
-                    gemeente_id: Set(lookup(&gemeente_ids, code, "gemeente")?),
+                    gemeente_id: Set(lookup(gemeente_ids, code, "gemeente")?),
                     rol: Set(rol),
                 });
             }
         }
-        cite(&mut citations, &bron_ids, Owner::Herindeling(herindeling_id), &h.bronnen)?;
+        citations.add(Owner::Herindeling(herindeling_id), &h.bronnen)?;
     }
-    insert_chunked(&txn, links).await?;
+    insert_chunked(txn, links).await?;
+    Ok(Seeded { inserted: new.len(), ids })
+}
 
-    // Ambtelijke fusies with their deelnames.
+/// Inserts the missing ambtelijke fusies with their deelnames, and collects their citations.
+async fn seed_fusies(
+    txn: &DatabaseTransaction,
+    fusies: &[FusieRecord],
+    gemeente_ids: &HashMap<String, i32>,
+    citations: &mut Citations<'_>,
+) -> Result<Seeded, AppError> {
     let known =
-        keys::<ambtelijke_fusie::Entity, _>(&txn, ambtelijke_fusie::Column::Sleutel, ambtelijke_fusie::Column::Id)
+        keys::<ambtelijke_fusie::Entity, _>(txn, ambtelijke_fusie::Column::Sleutel, ambtelijke_fusie::Column::Id)
             .await?;
-    let new: Vec<_> = dataset.ambtelijke_fusies.iter().filter(|f| !known.contains_key(&f.sleutel)).collect();
-    report.ambtelijke_fusies = new.len();
+    let new: Vec<_> = fusies.iter().filter(|f| !known.contains_key(&f.sleutel)).collect();
     insert_chunked(
-        &txn,
+        txn,
         new.iter().map(|f| ambtelijke_fusie::ActiveModel {
             id: NotSet,
             sleutel: Set(f.sleutel.clone()),
@@ -188,17 +242,16 @@ pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedRepo
         }),
     )
     .await?;
-    let fusie_ids =
-        keys::<ambtelijke_fusie::Entity, _>(&txn, ambtelijke_fusie::Column::Sleutel, ambtelijke_fusie::Column::Id)
-            .await?;
+    let ids = keys::<ambtelijke_fusie::Entity, _>(txn, ambtelijke_fusie::Column::Sleutel, ambtelijke_fusie::Column::Id)
+        .await?;
     let mut deelnames = Vec::new();
     for f in &new {
-        let fusie_id = lookup(&fusie_ids, &f.sleutel, "ambtelijke fusie")?;
+        let fusie_id = lookup(&ids, &f.sleutel, "ambtelijke fusie")?;
         for d in &f.deelnames {
             deelnames.push(deelname::ActiveModel {
                 id: NotSet,
                 ambtelijke_fusie_id: Set(fusie_id),
-                gemeente_id: Set(lookup(&gemeente_ids, &d.gemeente, "gemeente")?),
+                gemeente_id: Set(lookup(gemeente_ids, &d.gemeente, "gemeente")?),
                 rol: Set(d.rol),
                 begindatum: Set(d.begindatum),
                 einddatum: Set(d.einddatum),
@@ -208,16 +261,24 @@ pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedRepo
                 versie: Set(1),
             });
         }
-        cite(&mut citations, &bron_ids, Owner::AmbtelijkeFusie(fusie_id), &f.bronnen)?;
+        citations.add(Owner::AmbtelijkeFusie(fusie_id), &f.bronnen)?;
     }
-    insert_chunked(&txn, deelnames).await?;
+    insert_chunked(txn, deelnames).await?;
+    Ok(Seeded { inserted: new.len(), ids })
+}
 
-    // Studies with their published figures.
-    let known = keys::<onderzoek::Entity, _>(&txn, onderzoek::Column::Sleutel, onderzoek::Column::Id).await?;
-    let new: Vec<_> = dataset.onderzoeken.iter().filter(|o| !known.contains_key(&o.sleutel)).collect();
-    report.onderzoeken = new.len();
+/// Inserts the missing studies with their published figures and the organisations they cover,
+/// and collects their citations.
+async fn seed_onderzoeken(
+    txn: &DatabaseTransaction,
+    onderzoeken: &[OnderzoekRecord],
+    fusie_ids: &HashMap<String, i32>,
+    citations: &mut Citations<'_>,
+) -> Result<Seeded, AppError> {
+    let known = keys::<onderzoek::Entity, _>(txn, onderzoek::Column::Sleutel, onderzoek::Column::Id).await?;
+    let new: Vec<_> = onderzoeken.iter().filter(|o| !known.contains_key(&o.sleutel)).collect();
     insert_chunked(
-        &txn,
+        txn,
         new.iter().map(|o| onderzoek::ActiveModel {
             id: NotSet,
             sleutel: Set(o.sleutel.clone()),
@@ -233,11 +294,11 @@ pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedRepo
         }),
     )
     .await?;
-    let onderzoek_ids = keys::<onderzoek::Entity, _>(&txn, onderzoek::Column::Sleutel, onderzoek::Column::Id).await?;
+    let ids = keys::<onderzoek::Entity, _>(txn, onderzoek::Column::Sleutel, onderzoek::Column::Id).await?;
     let mut kengetallen = Vec::new();
     let mut organisaties = Vec::new();
     for o in &new {
-        let onderzoek_id = lookup(&onderzoek_ids, &o.sleutel, "onderzoek")?;
+        let onderzoek_id = lookup(&ids, &o.sleutel, "onderzoek")?;
         kengetallen.extend(o.kengetallen.iter().map(|k| kengetal::ActiveModel {
             id: NotSet,
             onderzoek_id: Set(onderzoek_id),
@@ -258,32 +319,41 @@ pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedRepo
                 ambtelijke_fusie_id: Set(org
                     .ambtelijke_fusie
                     .as_ref()
-                    .map(|s| lookup(&fusie_ids, s, "ambtelijke fusie"))
+                    .map(|s| lookup(fusie_ids, s, "ambtelijke fusie"))
                     .transpose()?),
-                bron_id: Set(Some(lookup(&bron_ids, &org.bron, "bron")?)),
+                bron_id: Set(Some(lookup(citations.bron_ids, &org.bron, "bron")?)),
                 toelichting: Set(org.toelichting.clone()),
             });
         }
-        cite(&mut citations, &bron_ids, Owner::Onderzoek(onderzoek_id), &o.bronnen)?;
+        citations.add(Owner::Onderzoek(onderzoek_id), &o.bronnen)?;
     }
-    insert_chunked(&txn, kengetallen).await?;
-    insert_chunked(&txn, organisaties).await?;
+    insert_chunked(txn, kengetallen).await?;
+    insert_chunked(txn, organisaties).await?;
+    Ok(Seeded { inserted: new.len(), ids })
+}
 
-    // Evaluations with their motives, goals and risks.
-    let known = keys::<evaluatie::Entity, _>(&txn, evaluatie::Column::Sleutel, evaluatie::Column::Id).await?;
-    let new: Vec<_> = dataset.evaluaties.iter().filter(|e| !known.contains_key(&e.sleutel)).collect();
-    report.evaluaties = new.len();
+/// Inserts the missing evaluations with their motives, goals, risks and findings, and collects
+/// their citations.
+async fn seed_evaluaties(
+    txn: &DatabaseTransaction,
+    evaluaties: &[EvaluatieRecord],
+    onderzoek_ids: &HashMap<String, i32>,
+    fusie_ids: &HashMap<String, i32>,
+    citations: &mut Citations<'_>,
+) -> Result<Seeded, AppError> {
+    let known = keys::<evaluatie::Entity, _>(txn, evaluatie::Column::Sleutel, evaluatie::Column::Id).await?;
+    let new: Vec<_> = evaluaties.iter().filter(|e| !known.contains_key(&e.sleutel)).collect();
     let rows = new
         .iter()
         .map(|e| {
             Ok(evaluatie::ActiveModel {
                 id: NotSet,
                 sleutel: Set(e.sleutel.clone()),
-                onderzoek_id: Set(e.onderzoek.as_ref().map(|s| lookup(&onderzoek_ids, s, "onderzoek")).transpose()?),
+                onderzoek_id: Set(e.onderzoek.as_ref().map(|s| lookup(onderzoek_ids, s, "onderzoek")).transpose()?),
                 ambtelijke_fusie_id: Set(e
                     .ambtelijke_fusie
                     .as_ref()
-                    .map(|s| lookup(&fusie_ids, s, "ambtelijke fusie"))
+                    .map(|s| lookup(fusie_ids, s, "ambtelijke fusie"))
                     .transpose()?),
                 datum: Set(e.datum),
                 samenvatting: Set(e.samenvatting.clone()),
@@ -297,19 +367,38 @@ pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedRepo
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-    insert_chunked(&txn, rows).await?;
-    let evaluatie_ids = keys::<evaluatie::Entity, _>(&txn, evaluatie::Column::Sleutel, evaluatie::Column::Id).await?;
-    let (mut motieven, mut doelen, mut risicos, mut bevindingen) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    insert_chunked(txn, rows).await?;
+    let ids = keys::<evaluatie::Entity, _>(txn, evaluatie::Column::Sleutel, evaluatie::Column::Id).await?;
+    let mut parts = EvaluatieOnderdelen::default();
     for e in &new {
-        let evaluatie_id = lookup(&evaluatie_ids, &e.sleutel, "evaluatie")?;
-        motieven.extend(e.motieven.iter().zip(0..).map(|(m, volgorde)| evaluatie_motief::ActiveModel {
+        let evaluatie_id = lookup(&ids, &e.sleutel, "evaluatie")?;
+        parts.add(evaluatie_id, e);
+        citations.add(Owner::Evaluatie(evaluatie_id), &e.bronnen)?;
+    }
+    parts.insert(txn).await?;
+    Ok(Seeded { inserted: new.len(), ids })
+}
+
+/// The rows that hang under new evaluations, gathered to be inserted in batches per table.
+#[derive(Default)]
+struct EvaluatieOnderdelen {
+    motieven: Vec<evaluatie_motief::ActiveModel>,
+    doelen: Vec<evaluatie_doel::ActiveModel>,
+    risicos: Vec<evaluatie_risico::ActiveModel>,
+    bevindingen: Vec<evaluatie_bevinding::ActiveModel>,
+}
+
+impl EvaluatieOnderdelen {
+    /// Adds the motives, goals, risks and findings of one evaluation, numbered in file order.
+    fn add(&mut self, evaluatie_id: i32, e: &EvaluatieRecord) {
+        self.motieven.extend(e.motieven.iter().zip(0..).map(|(m, volgorde)| evaluatie_motief::ActiveModel {
             id: NotSet,
             evaluatie_id: Set(evaluatie_id),
             volgorde: Set(volgorde),
             motief: Set(m.motief),
             toelichting: Set(m.toelichting.clone()),
         }));
-        doelen.extend(e.doelen.iter().zip(0..).map(|(d, volgorde)| evaluatie_doel::ActiveModel {
+        self.doelen.extend(e.doelen.iter().zip(0..).map(|(d, volgorde)| evaluatie_doel::ActiveModel {
             id: NotSet,
             evaluatie_id: Set(evaluatie_id),
             volgorde: Set(volgorde),
@@ -320,7 +409,7 @@ pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedRepo
             eenheid: Set(d.eenheid.clone()),
             toelichting: Set(d.toelichting.clone()),
         }));
-        risicos.extend(e.risicos.iter().zip(0..).map(|(r, volgorde)| evaluatie_risico::ActiveModel {
+        self.risicos.extend(e.risicos.iter().zip(0..).map(|(r, volgorde)| evaluatie_risico::ActiveModel {
             id: NotSet,
             evaluatie_id: Set(evaluatie_id),
             volgorde: Set(volgorde),
@@ -328,23 +417,22 @@ pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedRepo
             ervaren: Set(r.ervaren),
             toelichting: Set(r.toelichting.clone()),
         }));
-        bevindingen.extend(e.bevindingen.iter().zip(0..).map(|(b, volgorde)| evaluatie_bevinding::ActiveModel {
+        self.bevindingen.extend(e.bevindingen.iter().zip(0..).map(|(b, volgorde)| evaluatie_bevinding::ActiveModel {
             id: NotSet,
             evaluatie_id: Set(evaluatie_id),
             volgorde: Set(volgorde),
             omschrijving: Set(b.omschrijving.clone()),
             citaat: Set(b.citaat.clone()),
         }));
-        cite(&mut citations, &bron_ids, Owner::Evaluatie(evaluatie_id), &e.bronnen)?;
     }
-    insert_chunked(&txn, motieven).await?;
-    insert_chunked(&txn, doelen).await?;
-    insert_chunked(&txn, risicos).await?;
-    insert_chunked(&txn, bevindingen).await?;
 
-    insert_chunked(&txn, citations).await?;
-    txn.commit().await?;
-    Ok(report)
+    /// Inserts the gathered rows, one table after the other.
+    async fn insert(self, txn: &DatabaseTransaction) -> Result<(), AppError> {
+        insert_chunked(txn, self.motieven).await?;
+        insert_chunked(txn, self.doelen).await?;
+        insert_chunked(txn, self.risicos).await?;
+        insert_chunked(txn, self.bevindingen).await
+    }
 }
 
 /// The record a citation belongs to.
@@ -358,35 +446,39 @@ enum Owner {
     Evaluatie(i32),
 }
 
-fn cite(
-    out: &mut Vec<bronvermelding::ActiveModel>,
-    bron_ids: &HashMap<String, i32>,
-    owner: Owner,
-    citations: &[Citation],
-) -> Result<(), AppError> {
-    for citation in citations {
-        let mut row = bronvermelding::ActiveModel {
-            id: NotSet,
-            bron_id: Set(lookup(bron_ids, &citation.bron, "bron")?),
-            provincie_id: Set(None),
-            gemeente_id: Set(None),
-            herindeling_id: Set(None),
-            ambtelijke_fusie_id: Set(None),
-            onderzoek_id: Set(None),
-            evaluatie_id: Set(None),
-            toelichting: Set(citation.toelichting.clone()),
-        };
-        match owner {
-            Owner::Provincie(id) => row.provincie_id = Set(Some(id)),
-            Owner::Gemeente(id) => row.gemeente_id = Set(Some(id)),
-            Owner::Herindeling(id) => row.herindeling_id = Set(Some(id)),
-            Owner::AmbtelijkeFusie(id) => row.ambtelijke_fusie_id = Set(Some(id)),
-            Owner::Onderzoek(id) => row.onderzoek_id = Set(Some(id)),
-            Owner::Evaluatie(id) => row.evaluatie_id = Set(Some(id)),
+/// The citations of every new record, gathered over the phases and inserted last.
+struct Citations<'a> {
+    bron_ids: &'a HashMap<String, i32>,
+    rows: Vec<bronvermelding::ActiveModel>,
+}
+
+impl Citations<'_> {
+    /// Adds the citations of one record.
+    fn add(&mut self, owner: Owner, citations: &[Citation]) -> Result<(), AppError> {
+        for citation in citations {
+            let mut row = bronvermelding::ActiveModel {
+                id: NotSet,
+                bron_id: Set(lookup(self.bron_ids, &citation.bron, "bron")?),
+                provincie_id: Set(None),
+                gemeente_id: Set(None),
+                herindeling_id: Set(None),
+                ambtelijke_fusie_id: Set(None),
+                onderzoek_id: Set(None),
+                evaluatie_id: Set(None),
+                toelichting: Set(citation.toelichting.clone()),
+            };
+            match owner {
+                Owner::Provincie(id) => row.provincie_id = Set(Some(id)),
+                Owner::Gemeente(id) => row.gemeente_id = Set(Some(id)),
+                Owner::Herindeling(id) => row.herindeling_id = Set(Some(id)),
+                Owner::AmbtelijkeFusie(id) => row.ambtelijke_fusie_id = Set(Some(id)),
+                Owner::Onderzoek(id) => row.onderzoek_id = Set(Some(id)),
+                Owner::Evaluatie(id) => row.evaluatie_id = Set(Some(id)),
+            }
+            self.rows.push(row);
         }
-        out.push(row);
+        Ok(())
     }
-    Ok(())
 }
 
 fn lookup(ids: &HashMap<String, i32>, key: &str, kind: &str) -> Result<i32, AppError> {

@@ -6,6 +6,7 @@
 
 use chrono::NaiveDate;
 
+use super::Entiteit;
 use crate::error::AppError;
 
 /// What a global ID points at.
@@ -26,6 +27,21 @@ pub enum NodeId {
 const UNKNOWN_DATE: &str = "onbekend";
 
 impl NodeId {
+    /// The type of record the ID points at, as the change log records it.
+    pub fn entiteit(&self) -> Entiteit {
+        match self {
+            Self::Provincie(_) => Entiteit::Provincie,
+            Self::Gemeente(_) => Entiteit::Gemeente,
+            Self::AmbtelijkeFusie(_) => Entiteit::AmbtelijkeFusie,
+            Self::Deelname { .. } => Entiteit::Deelname,
+            Self::Herindeling(_) => Entiteit::Herindeling,
+            Self::Onderzoek(_) => Entiteit::Onderzoek,
+            Self::Kengetal { .. } => Entiteit::Kengetal,
+            Self::Evaluatie(_) => Entiteit::Evaluatie,
+            Self::Bron(_) => Entiteit::Bron,
+        }
+    }
+
     /// The ID as clients see it.
     pub fn encode(&self) -> String {
         match self {
@@ -101,6 +117,8 @@ mod tests {
         ];
         for id in ids {
             assert_eq!(NodeId::decode(&id.encode()).unwrap(), id);
+            let prefix = id.encode().split(':').next().map(str::to_owned);
+            assert_eq!(prefix, Some(sea_orm::ActiveEnum::to_value(&id.entiteit())), "the log's type names the ID's");
         }
         assert_eq!(NodeId::Gemeente("GM0363".into()).encode(), "Gemeente:GM0363");
     }

@@ -1,5 +1,7 @@
 //! Validity periods. An end date is the last day of validity (inclusive), as in the TOOI
-//! register; a missing begin means the begin lies before what the sources record.
+//! register. A missing begin means one of two things, depending on the record (see
+//! [`MissingBegin`]); [`Periode::is_valid_on`] is the one rule for "valid on a date", and
+//! `store::valid_on` states the same rule in SQL.
 
 use chrono::NaiveDate;
 
@@ -8,6 +10,18 @@ use chrono::NaiveDate;
 pub struct Periode {
     begin: Option<NaiveDate>,
     einde: Option<NaiveDate>,
+}
+
+/// What a period without begin date means on a given date. The sources leave the begin out for
+/// two different reasons, and which one holds depends on the kind of record, not on the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissingBegin {
+    /// The record began before the sources start, so it holds on every date up to its end: a
+    /// gemeente that TOOI lists without begin existed before the register's coverage.
+    Open,
+    /// The begin is not known, so the record is not claimed for any date: for ambtelijke fusies
+    /// and deelnames a missing begin is a gap in the sources, not a long history.
+    Unknown,
 }
 
 /// A period whose end lies before its begin.
@@ -42,21 +56,20 @@ impl Periode {
         self.einde
     }
 
-    /// Whether the period holds on `peildatum`. An unknown begin counts as "since before the
-    /// sources start", which is what a missing TOOI begin date means.
-    pub fn geldig_op(&self, peildatum: NaiveDate) -> bool {
-        self.begin.is_none_or(|begin| begin <= peildatum) && self.einde.is_none_or(|einde| peildatum <= einde)
-    }
-
-    /// Whether the period certainly holds on `peildatum`: for cooperations and participations a
-    /// missing begin means "not known", so such a record is not claimed for any date.
-    pub fn zeker_geldig_op(&self, peildatum: NaiveDate) -> bool {
-        self.begin.is_some() && self.geldig_op(peildatum)
+    /// Whether the period holds on `peildatum`: begun on or before it, and not ended before it
+    /// (the end date is the last valid day). `missing_begin` says whether a period without begin
+    /// has begun. `store::valid_on` is the same rule in SQL; a property test keeps the two equal.
+    pub fn is_valid_on(&self, peildatum: NaiveDate, missing_begin: MissingBegin) -> bool {
+        let begun = match self.begin {
+            Some(begin) => begin <= peildatum,
+            None => missing_begin == MissingBegin::Open,
+        };
+        begun && self.einde.is_none_or(|einde| peildatum <= einde)
     }
 
     /// Whether `inner` lies entirely within this period. An unknown begin of `inner` cannot be
     /// shown to lie inside a known begin, so it only fits an outer period without a begin.
-    pub fn omvat(&self, inner: &Periode) -> bool {
+    pub fn contains(&self, inner: &Periode) -> bool {
         let begin_fits = match (self.begin, inner.begin) {
             (None, _) => true,
             (Some(_), None) => false,
@@ -71,7 +84,7 @@ impl Periode {
     }
 
     /// Whether the two periods share at least one day.
-    pub fn overlapt(&self, other: &Periode) -> bool {
+    pub fn overlaps(&self, other: &Periode) -> bool {
         let starts_before_other_ends = match (self.begin, other.einde) {
             (Some(begin), Some(einde)) => begin <= einde,
             _ => true,
@@ -102,17 +115,22 @@ mod tests {
     #[test]
     fn end_date_is_inclusive() {
         let bar = Periode::new(Some(d("2014-01-01")), Some(d("2023-12-31"))).unwrap();
-        assert!(!bar.geldig_op(d("2013-12-31")));
-        assert!(bar.geldig_op(d("2014-01-01")));
-        assert!(bar.geldig_op(d("2023-12-31")));
-        assert!(!bar.geldig_op(d("2024-01-01")));
+        for missing_begin in [MissingBegin::Open, MissingBegin::Unknown] {
+            assert!(!bar.is_valid_on(d("2013-12-31"), missing_begin));
+            assert!(bar.is_valid_on(d("2014-01-01"), missing_begin));
+            assert!(bar.is_valid_on(d("2023-12-31"), missing_begin));
+            assert!(!bar.is_valid_on(d("2024-01-01"), missing_begin));
+        }
     }
 
     #[test]
-    fn unknown_begin_means_since_before_the_sources_but_is_never_certain() {
+    fn a_missing_begin_has_begun_only_when_open() {
         let amsterdam = Periode::new(None, None).unwrap();
-        assert!(amsterdam.geldig_op(d("1999-01-01")));
-        assert!(!amsterdam.zeker_geldig_op(d("1999-01-01")));
+        assert!(amsterdam.is_valid_on(d("1999-01-01"), MissingBegin::Open));
+        assert!(!amsterdam.is_valid_on(d("1999-01-01"), MissingBegin::Unknown));
+        let opgeheven = Periode::new(None, Some(d("2018-12-31"))).unwrap();
+        assert!(opgeheven.is_valid_on(d("2018-12-31"), MissingBegin::Open));
+        assert!(!opgeheven.is_valid_on(d("2019-01-01"), MissingBegin::Open));
     }
 
     #[test]
@@ -121,11 +139,11 @@ mod tests {
         let inner = Periode::new(Some(d("2015-01-01")), Some(d("2016-12-31"))).unwrap();
         let open = Periode::new(Some(d("2017-01-01")), None).unwrap();
         let later = Periode::new(Some(d("2019-01-01")), None).unwrap();
-        assert!(outer.omvat(&inner));
-        assert!(!inner.omvat(&outer));
-        assert!(!outer.omvat(&open));
-        assert!(outer.overlapt(&open));
-        assert!(!outer.overlapt(&later));
-        assert!(open.overlapt(&later));
+        assert!(outer.contains(&inner));
+        assert!(!inner.contains(&outer));
+        assert!(!outer.contains(&open));
+        assert!(outer.overlaps(&open));
+        assert!(!outer.overlaps(&later));
+        assert!(open.overlaps(&later));
     }
 }

@@ -1,6 +1,6 @@
 //! One municipality's participation in one ambtelijke fusie, with role and period.
 
-use crate::domain::Rol;
+use crate::domain::{MissingBegin, Periode, Rol};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -17,6 +17,15 @@ pub struct Model {
     pub onzekere_velden: String,
     pub opmerking: Option<String>,
     pub versie: i32,
+}
+
+impl Model {
+    /// Whether the deelname certainly runs on `peildatum`: one without begin date is not claimed
+    /// for any date, and a stored end before the begin (which the database refuses) matches none,
+    /// as in SQL.
+    pub fn runs_on(&self, peildatum: Date) -> bool {
+        Periode::new(self.begindatum, self.einddatum).is_ok_and(|p| p.is_valid_on(peildatum, MissingBegin::Unknown))
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

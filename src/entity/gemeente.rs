@@ -1,5 +1,6 @@
 //! Municipality (gemeente) with its period of existence.
 
+use crate::domain::{MissingBegin, Periode};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -15,6 +16,15 @@ pub struct Model {
     pub tooi_uri: Option<String>,
     pub opmerking: Option<String>,
     pub versie: i32,
+}
+
+impl Model {
+    /// Whether the municipality exists on `peildatum`. One without begin date existed before the
+    /// register's coverage; a stored end before the begin (which the database refuses) matches no
+    /// date, as in SQL.
+    pub fn exists_on(&self, peildatum: Date) -> bool {
+        Periode::new(self.begindatum, self.einddatum).is_ok_and(|p| p.is_valid_on(peildatum, MissingBegin::Open))
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,6 @@
 //! One committed change of the registry, numbered without gaps in commit order.
 
-use crate::domain::WijzigingSoort;
+use crate::domain::{Entiteit, WijzigingSoort};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -10,7 +10,7 @@ pub struct Model {
     pub volgnummer: i64,
     pub tijdstip: DateTimeUtc,
     pub soort: WijzigingSoort,
-    pub entiteit: String,
+    pub entiteit: Entiteit,
     pub entiteit_id: String,
     pub door: String,
     pub gegevens: Option<String>,

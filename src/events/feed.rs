@@ -1,7 +1,7 @@
 //! One instance's feed: a single task reads each new change from the log once and broadcasts it
 //! to every subscriber of this instance. However many subscribers there are, a change costs one
 //! read of the log here; a subscriber that cannot keep up only loses its place in the broadcast
-//! and catches up from the log on its own ([`super::Lezer`]).
+//! and catches up from the log on its own ([`super::LogCursor`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -54,7 +54,7 @@ impl Feed {
     }
 
     /// The same feed holding at most `capacity` changes for subscribers that fall behind (tests
-    /// use a tiny one to make readers lag). Call it before the first subscription.
+    /// use a tiny one to make cursors lag). Call it before the first subscription.
     #[must_use]
     pub fn with_capacity(mut self, capacity: usize) -> Self {
         self.sender = broadcast::channel(capacity.max(1)).0;
@@ -79,7 +79,7 @@ impl Feed {
     }
 
     async fn start(&self) -> Result<Tasks, AppError> {
-        let from = store::wijziging::laatste(&self.db).await?;
+        let from = store::wijziging::latest(&self.db).await?;
         let (remote_tx, remote_rx) = watch::channel(0_u64);
         let mut tasks = Vec::new();
         if self.db.get_database_backend() == DatabaseBackend::Postgres {
@@ -91,12 +91,12 @@ impl Feed {
     }
 }
 
-/// Reads the log after `laatste` whenever woken (or every `poll_interval`) and broadcasts every
+/// Reads the log after `latest` whenever woken (or every `poll_interval`) and broadcasts every
 /// new change in order.
 async fn tail(
     db: DatabaseConnection,
     sender: broadcast::Sender<Arc<wijziging::Model>>,
-    mut laatste: i64,
+    mut latest: i64,
     poll_interval: Duration,
     mut remote: watch::Receiver<u64>,
 ) {
@@ -105,11 +105,11 @@ async fn tail(
         // Mark wake-ups as seen before reading, so one that comes during the read is kept.
         local.borrow_and_update();
         remote.borrow_and_update();
-        match store::wijziging::volgende(&db, laatste, BATCH).await {
+        match store::wijziging::next(&db, latest, BATCH).await {
             Ok(rows) => {
                 let full = rows.len() as u64 == BATCH;
                 for row in rows {
-                    laatste = row.volgnummer;
+                    latest = row.volgnummer;
                     // An error only means that no one is subscribed right now.
                     let _ = sender.send(Arc::new(row));
                 }

@@ -1,14 +1,14 @@
 //! The change feed. The change log (`wijziging`) is the truth; everything here only says "look
 //! again", so a missed or doubled wake-up loses nothing.
 //!
-//! Within one process, [`notify_local`] is called after every commit. With PostgreSQL, writers
+//! Within one process, [`notify_local`](crate::events::notify_local) is called after every commit. With PostgreSQL, writers
 //! also `NOTIFY` in the committing transaction and every instance `LISTEN`s, so a change made
-//! through one instance wakes the feeds of all of them. Each instance has one [`Feed`]: a single
+//! through one instance wakes the feeds of all of them. Each instance has one [`Feed`](crate::events::Feed): a single
 //! task that reads new changes from the log and hands them to every subscriber, who checks the
-//! numbers and fills any gap from the log itself ([`Lezer`]).
+//! numbers and fills any gap from the log itself ([`LogCursor`](crate::events::LogCursor)).
 
+mod cursor;
 mod feed;
-mod lezer;
 
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -16,8 +16,8 @@ use std::time::Duration;
 use sea_orm::{ConnectionTrait, DatabaseBackend};
 use tokio::sync::watch;
 
+pub use cursor::{Filter, LogCursor};
 pub use feed::Feed;
-pub use lezer::{Filter, Lezer};
 
 use crate::error::AppError;
 

@@ -163,3 +163,103 @@ impl<F: Future> Future for RunUntilIdle<F> {
         Poll::Pending
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::collections::HashMap;
+    use std::time::{Duration, Instant};
+
+    use async_graphql::dataloader::{DataLoader, Loader};
+    use futures_util::future::join_all;
+
+    use super::*;
+
+    /// Notes the keys of every batch of `u32` keys, and answers each key with itself. `u64` keys
+    /// are a second relation whose batches take a while.
+    #[derive(Clone, Default)]
+    struct Noting(Arc<Mutex<Vec<Vec<u32>>>>);
+
+    impl Loader<u32> for Noting {
+        type Value = u32;
+        type Error = Arc<String>;
+
+        async fn load(&self, keys: &[u32]) -> Result<HashMap<u32, u32>, Self::Error> {
+            let mut batch = keys.to_vec();
+            batch.sort_unstable();
+            self.0.lock().unwrap().push(batch);
+            Ok(keys.iter().map(|key| (*key, *key)).collect())
+        }
+    }
+
+    impl Loader<u64> for Noting {
+        type Value = u32;
+        type Error = Arc<String>;
+
+        async fn load(&self, keys: &[u64]) -> Result<HashMap<u64, u32>, Self::Error> {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            Ok(keys.iter().map(|key| (*key, u32::try_from(*key).unwrap())).collect())
+        }
+    }
+
+    /// A loader that hands its batch jobs to `queue`, as the schema's loaders do.
+    fn loader(noting: &Noting, queue: &BatchQueue) -> DataLoader<Noting> {
+        let spawner = queue.clone();
+        DataLoader::new(noting.clone(), move |job| spawner.spawn(job)).delay(Duration::ZERO)
+    }
+
+    /// Work a resolver does without waiting for data, for `time`: it wakes itself after each
+    /// step, as the executor's `FuturesUnordered` does every few dozen list items.
+    async fn work(time: Duration) {
+        let until = Instant::now() + time;
+        std::future::poll_fn(|cx| {
+            if Instant::now() >= until {
+                return Poll::Ready(());
+            }
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        })
+        .await;
+    }
+
+    /// Resolvers that reach their loads at different times, one level below the other, load
+    /// each level in one batch. On a runtime with a second worker, a batch that started at the
+    /// first load (no queue) would run while the others still work, and miss their keys.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_loads_of_every_resolver_on_a_level_are_one_batch() {
+        let (noting, queue) = (Noting::default(), BatchQueue::default());
+        let loader = loader(&noting, &queue);
+        let resolver = |key: u32| {
+            let loader = &loader;
+            async move {
+                work(Duration::from_millis(5) * key).await;
+                let parent = loader.load_one(key).await.unwrap().unwrap();
+                work(Duration::from_millis(5) * key).await;
+                loader.load_one(parent + 100).await.unwrap()
+            }
+        };
+        let values = RunUntilIdle::new(join_all((0..4).map(resolver)), queue).await;
+        assert_eq!(values, [Some(100), Some(101), Some(102), Some(103)]);
+        assert_eq!(*noting.0.lock().unwrap(), [vec![0, 1, 2, 3], vec![100, 101, 102, 103]]);
+    }
+
+    /// What a fast batch unlocks waits for the slow batch of the same round, so that the next
+    /// level is still one batch.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_round_starts_when_the_whole_previous_round_has_finished() {
+        let (noting, queue) = (Noting::default(), BatchQueue::default());
+        let loader = loader(&noting, &queue);
+        let fast = async {
+            let parent = loader.load_one(0_u32).await.unwrap().unwrap();
+            loader.load_one(parent + 100).await.unwrap()
+        };
+        let slow = async {
+            let parent = loader.load_one(1_u64).await.unwrap().unwrap();
+            loader.load_one(parent + 100).await.unwrap()
+        };
+        let values = RunUntilIdle::new(futures_util::future::join(fast, slow), queue).await;
+        assert_eq!(values, (Some(100), Some(101)));
+        assert_eq!(*noting.0.lock().unwrap(), [vec![0], vec![100, 101]]);
+    }
+}

@@ -2,7 +2,7 @@
 //!
 //! Cursors are opaque to clients; inside they hold the offset of the item in the filtered,
 //! stably ordered list. Each list type gets its own `…Connection` and `…Edge` types (made by the
-//! [`connection_types!`] macro) so that every type in the schema carries a description.
+//! `connection_types!` macro) so that every type in the schema carries a description.
 
 use async_graphql::SimpleObject;
 use base64::Engine;

@@ -3,11 +3,9 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest};
-use async_graphql::{Context, Request, Response, ServerResult};
+use async_graphql::{Context, Response};
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
@@ -23,7 +21,7 @@ pub type Loaders = DataLoader<Db>;
 /// The loader of the current request.
 ///
 /// # Errors
-/// An internal error if the request was not prepared by [`FreshLoaders`].
+/// An internal error if the request was not given [`fresh_loaders`].
 pub fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, AppError> {
     ctx.data::<Loaders>().map_err(|_| AppError::Internal("request has no DataLoader".to_owned()))
 }
@@ -114,59 +112,20 @@ const MAX_BATCH_SIZE: usize = 10_000;
 
 /// Gives every request (query, mutation or subscription, over any transport or in a test) a
 /// fresh DataLoader, so that its cache never outlives the request.
-pub struct FreshLoaders {
-    db: DatabaseConnection,
+///
+/// No timer: batches start when the request waits only for data (see `batching`), so the
+/// operation runs under [`run_until_idle`]. A batch holds every key of its round, up to a bound
+/// well below the bind-parameter limits of SQLite (32,766) and PostgreSQL (65,535);
+/// async-graphql's default of 1,000 split the larger rounds.
+pub fn fresh_loaders(db: &DatabaseConnection, queue: &BatchQueue) -> Loaders {
+    let spawner = queue.clone();
+    DataLoader::new(Db(db.clone()), move |job| spawner.spawn(job)).delay(Duration::ZERO).max_batch_size(MAX_BATCH_SIZE)
 }
 
-impl FreshLoaders {
-    /// An extension that creates loaders on `db`.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
-    }
-}
-
-impl ExtensionFactory for FreshLoaders {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(FreshLoadersExtension { db: self.db.clone(), queue: BatchQueue::default() })
-    }
-}
-
-/// Made once per request by the factory, so its queue belongs to that request alone.
-struct FreshLoadersExtension {
-    db: DatabaseConnection,
-    queue: BatchQueue,
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for FreshLoadersExtension {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        let queue = self.queue.clone();
-        let spawner = queue.clone();
-        // No timer: batches start when the request waits only for data (see `batching`). A batch
-        // holds every key of its round, up to a bound well below the bind-parameter limits of
-        // SQLite (32,766) and PostgreSQL (65,535); async-graphql's default of 1,000 split the
-        // larger rounds.
-        let loaders = DataLoader::new(Db(self.db.clone()), move |job| spawner.spawn(job))
-            .delay(Duration::ZERO)
-            .max_batch_size(MAX_BATCH_SIZE);
-        next.run(ctx, request.data(loaders).data(queue)).await
-    }
-
-    /// Runs the operation so that each level of the query is one batch per relation. Tokio's
-    /// cooperative budget is switched off for it, because a budget-forced yield would look like
-    /// progress to [`RunUntilIdle`] and spin; the work between waits is bounded by the query
-    /// depth and complexity limits.
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        tokio::task::unconstrained(RunUntilIdle::new(next.run(ctx, operation_name), self.queue.clone())).await
-    }
+/// Runs an operation so that each level of the query is one batch per relation. Tokio's
+/// cooperative budget is switched off for it, because a budget-forced yield would look like
+/// progress to [`RunUntilIdle`] and spin; the work between waits is bounded by the query depth
+/// and complexity limits.
+pub async fn run_until_idle(operation: impl std::future::Future<Output = Response>, queue: BatchQueue) -> Response {
+    tokio::task::unconstrained(RunUntilIdle::new(operation, queue)).await
 }

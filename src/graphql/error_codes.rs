@@ -3,24 +3,7 @@
 //! Errors from our resolvers already carry a code (see `crate::error`); anything else is an
 //! internal error whose text is logged and replaced.
 
-use std::sync::Arc;
-
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
-};
-use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Variables};
-
-/// The extension factory; add it to the schema once.
-pub struct ErrorCodes;
-
-impl ExtensionFactory for ErrorCodes {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodesExtension)
-    }
-}
-
-struct ErrorCodesExtension;
+use async_graphql::{Response, ServerError};
 
 fn has_code(err: &ServerError) -> bool {
     err.extensions.as_ref().is_some_and(|e| e.get("code").is_some())
@@ -35,63 +18,54 @@ fn set_code(err: &mut ServerError, code: &str, field: Option<String>) {
 }
 
 /// async-graphql reports a bad argument as `Invalid value for argument "name", …` or
-/// `Failed to parse "Type": …`; the first names the field at fault.
+/// `Failed to parse "Type": …`; the first names the field at fault. A variable that is used
+/// where its type does not fit (which async-graphql's validation lets through) fails when the
+/// argument is read: `Expected input type "String", found null.` or `Variable v is not
+/// defined.`, the latter naming the variable.
 fn bad_argument(message: &str) -> Option<Option<String>> {
     if let Some(rest) = message.strip_prefix("Invalid value for argument \"") {
         return Some(rest.split('"').next().map(|name| name.rsplit('.').next().unwrap_or(name).to_owned()));
     }
-    (message.starts_with("Failed to parse") || message.starts_with("Invalid value for")).then_some(None)
+    if let Some(variable) = message.strip_prefix("Variable ").and_then(|rest| rest.strip_suffix(" is not defined.")) {
+        return Some(Some(variable.to_owned()));
+    }
+    (message.starts_with("Failed to parse")
+        || message.starts_with("Invalid value for")
+        || message.starts_with("Expected input type"))
+    .then_some(None)
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for ErrorCodesExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        next.run(ctx, query, variables).await.map_err(|mut err| {
-            set_code(&mut err, "GRAPHQL_PARSE_FAILED", None);
-            err
-        })
-    }
+/// Codes an error of the parser.
+pub fn code_parse_error(err: &mut ServerError) {
+    set_code(err, "GRAPHQL_PARSE_FAILED", None);
+}
 
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|mut errors| {
-            // Depth and cost are the query guard's (`graphql::guard`), which codes its own
-            // refusals before validation runs.
-            for err in &mut errors {
-                if let Some(field) = bad_argument(&err.message) {
-                    set_code(err, "BAD_USER_INPUT", field);
-                } else {
-                    set_code(err, "GRAPHQL_VALIDATION_FAILED", None);
-                }
-            }
-            errors
-        })
-    }
-
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
-        for err in &mut response.errors {
-            if has_code(err) {
-                continue;
-            }
-            if let Some(field) = bad_argument(&err.message) {
-                set_code(err, "BAD_USER_INPUT", field);
-            } else {
-                tracing::error!(error = %err.message, "unclassified error hidden from the client");
-                err.message = "internal error".to_owned();
-                set_code(err, "INTERNAL_SERVER_ERROR", None);
-            }
+/// Codes the errors of async-graphql's validation. Depth and cost are the query guard's
+/// (`graphql::guard`), which codes its own refusals before validation runs.
+pub fn code_validation_errors(errors: &mut [ServerError]) {
+    for err in errors {
+        if let Some(field) = bad_argument(&err.message) {
+            set_code(err, "BAD_USER_INPUT", field);
+        } else {
+            set_code(err, "GRAPHQL_VALIDATION_FAILED", None);
         }
-        response
+    }
+}
+
+/// Codes the errors of a finished request that have no code yet: argument errors are the
+/// client's; anything else is logged and replaced by "internal error".
+pub fn code_response(response: &mut Response) {
+    for err in &mut response.errors {
+        if has_code(err) {
+            continue;
+        }
+        if let Some(field) = bad_argument(&err.message) {
+            set_code(err, "BAD_USER_INPUT", field);
+        } else {
+            tracing::error!(error = %err.message, "unclassified error hidden from the client");
+            err.message = "internal error".to_owned();
+            set_code(err, "INTERNAL_SERVER_ERROR", None);
+        }
     }
 }
 
@@ -106,6 +80,8 @@ mod tests {
             Some(Some("peildatum".to_owned()))
         );
         assert_eq!(bad_argument(r#"Failed to parse "Date": bad"#), Some(None));
+        assert_eq!(bad_argument("Variable v0 is not defined."), Some(Some("v0".to_owned())));
+        assert_eq!(bad_argument(r#"Expected input type "String", found null."#), Some(None));
         assert_eq!(bad_argument("Unknown field"), None);
     }
 }

@@ -2,31 +2,45 @@
 //!
 //! The GraphQL specification orders a result map like the selection set. async-graphql 7.2.1
 //! resolves an object's fields concurrently and inserts each as it finishes, so a field that
-//! waits for a DataLoader batch can come after one written later in the query. This extension
-//! reads the order of every selection set once, when the query is parsed, into a tree of
-//! [`Order`]s, and puts each object of the result in that order once execution is done.
+//! waits for a DataLoader batch can come after one written later in the query. The request's
+//! pipeline reads the order of every selection set once, when the query is parsed, into a tree of
+//! `Order`s, and puts each object of the result in that order once execution is done.
 //!
 //! The tree has one node per field of the query, not per object of the answer: a list of a
 //! hundred objects is ordered by one node, and an object already in order is left as it is.
 
-use std::sync::{Arc, Mutex};
-
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery};
+use async_graphql::Name;
+use async_graphql::Value;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Name, Response, ServerResult, Value, Variables};
 
-/// The extension factory; add it to the schema once.
-pub struct FieldOrder;
-
-impl ExtensionFactory for FieldOrder {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(FieldOrderExtension { orders: Mutex::new(Vec::new()) })
-    }
+/// The order of each operation of one request's query, read when the query is parsed and applied
+/// to the response once execution is done (see `super::pipeline`).
+#[derive(Debug, Default)]
+pub struct FieldOrders {
+    operations: Vec<(Option<Name>, Order)>,
 }
 
-/// One per request: the order of each operation of that request's query.
-struct FieldOrderExtension {
-    orders: Mutex<Vec<(Option<Name>, Order)>>,
+impl FieldOrders {
+    /// The orders of every operation of `document`.
+    pub fn of(document: &ExecutableDocument) -> Self {
+        let operations = document
+            .operations
+            .iter()
+            .map(|(name, operation)| (name.cloned(), Order::of(&[&operation.node.selection_set.node], document)))
+            .collect();
+        Self { operations }
+    }
+
+    /// Puts `data`, the result of the operation `operation_name`, in query order.
+    pub fn apply(&self, operation_name: Option<&str>, data: &mut Value) {
+        let order = match operation_name {
+            Some(name) => self.operations.iter().find(|(n, _)| n.as_ref().is_some_and(|n| n.as_str() == name)),
+            None => self.operations.first(),
+        };
+        if let Some((_, order)) = order {
+            order.apply(data);
+        }
+    }
 }
 
 /// The response keys of one selection set in query order, each with the order of its own
@@ -71,46 +85,6 @@ impl Order {
             }
             _ => {}
         }
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for FieldOrderExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        let orders = document
-            .operations
-            .iter()
-            .map(|(name, operation)| (name.cloned(), Order::of(&[&operation.node.selection_set.node], &document)))
-            .collect();
-        if let Ok(mut kept) = self.orders.lock() {
-            *kept = orders;
-        }
-        Ok(document)
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let mut response = next.run(ctx, operation_name).await;
-        let orders = self.orders.lock().map(|mut kept| std::mem::take(&mut *kept)).unwrap_or_default();
-        let order = match operation_name {
-            Some(name) => orders.iter().find(|(n, _)| n.as_ref().is_some_and(|n| n.as_str() == name)),
-            None => orders.first(),
-        };
-        if let Some((_, order)) = order {
-            order.apply(&mut response.data);
-        }
-        response
     }
 }
 

@@ -2,7 +2,7 @@
 //! query costs one `IN (...)` statement per relation and level, whatever the number of parents.
 //!
 //! One `Db` loader serves every relation; the key type selects the query. A fresh `DataLoader`
-//! (with its cache) is made for every request by [`super::RequestData`].
+//! (with its cache) is made for every request by the request pipeline ([`super::context::fresh_loaders`]).
 
 use std::collections::HashMap;
 
@@ -149,77 +149,77 @@ one_per_key!(
 
 many_per_key!(
     /// The deelnames of a municipality, all periods.
-    DeelnamesVanGemeente => deelname, GemeenteId, gemeente_id
+    DeelnamesOfGemeente => deelname, GemeenteId, gemeente_id
 );
 many_per_key!(
     /// The deelnames of an ambtelijke fusie, all periods.
-    DeelnamesVanFusie => deelname, AmbtelijkeFusieId, ambtelijke_fusie_id
+    DeelnamesOfFusie => deelname, AmbtelijkeFusieId, ambtelijke_fusie_id
 );
 many_per_key!(
     /// The herindelingen a municipality took part in, as link rows.
-    HerindelingenVanGemeente => herindeling_gemeente, GemeenteId, gemeente_id
+    HerindelingenOfGemeente => herindeling_gemeente, GemeenteId, gemeente_id
 );
 many_per_key!(
     /// The municipalities of a herindeling, as link rows.
-    GemeentenVanHerindeling => herindeling_gemeente, HerindelingId, herindeling_id
+    GemeentenOfHerindeling => herindeling_gemeente, HerindelingId, herindeling_id
 );
 many_per_key!(
     /// The published figures of a study.
-    KengetallenVanOnderzoek => kengetal, OnderzoekId, onderzoek_id
+    KengetallenOfOnderzoek => kengetal, OnderzoekId, onderzoek_id
 );
 many_per_key!(
     /// The evaluations about an ambtelijke fusie.
-    EvaluatiesVanFusie => evaluatie, AmbtelijkeFusieId, ambtelijke_fusie_id
+    EvaluatiesOfFusie => evaluatie, AmbtelijkeFusieId, ambtelijke_fusie_id
 );
 many_per_key!(
     /// The evaluations that come from a study.
-    EvaluatiesVanOnderzoek => evaluatie, OnderzoekId, onderzoek_id
+    EvaluatiesOfOnderzoek => evaluatie, OnderzoekId, onderzoek_id
 );
 many_per_key!(
     /// The motives of an evaluation.
-    MotievenVanEvaluatie => evaluatie_motief, EvaluatieId, evaluatie_id
+    MotievenOfEvaluatie => evaluatie_motief, EvaluatieId, evaluatie_id
 );
 many_per_key!(
     /// The goals of an evaluation.
-    DoelenVanEvaluatie => evaluatie_doel, EvaluatieId, evaluatie_id
+    DoelenOfEvaluatie => evaluatie_doel, EvaluatieId, evaluatie_id
 );
 many_per_key!(
     /// The risks of an evaluation.
-    RisicosVanEvaluatie => evaluatie_risico, EvaluatieId, evaluatie_id
+    RisicosOfEvaluatie => evaluatie_risico, EvaluatieId, evaluatie_id
 );
 many_per_key!(
     /// The further findings of an evaluation.
-    BevindingenVanEvaluatie => evaluatie_bevinding, EvaluatieId, evaluatie_id
+    BevindingenOfEvaluatie => evaluatie_bevinding, EvaluatieId, evaluatie_id
 );
 many_per_key!(
     /// The organisations a study counted or described.
-    OrganisatiesVanOnderzoek => onderzoek_fusie, OnderzoekId, onderzoek_id
+    OrganisatiesOfOnderzoek => onderzoek_fusie, OnderzoekId, onderzoek_id
 );
 many_per_key!(
     /// The citations of a province.
-    BronnenVanProvincie => bronvermelding, ProvincieId, provincie_id
+    BronnenOfProvincie => bronvermelding, ProvincieId, provincie_id
 );
 many_per_key!(
     /// The citations of a municipality.
-    BronnenVanGemeente => bronvermelding, GemeenteId, gemeente_id
+    BronnenOfGemeente => bronvermelding, GemeenteId, gemeente_id
 );
 many_per_key!(
     /// The citations of a herindeling.
-    BronnenVanHerindeling => bronvermelding, HerindelingId, herindeling_id
+    BronnenOfHerindeling => bronvermelding, HerindelingId, herindeling_id
 );
 many_per_key!(
     /// The citations of an ambtelijke fusie.
-    BronnenVanFusie => bronvermelding, AmbtelijkeFusieId, ambtelijke_fusie_id
+    BronnenOfFusie => bronvermelding, AmbtelijkeFusieId, ambtelijke_fusie_id
 );
 many_per_key!(
     /// The citations of a study.
-    BronnenVanOnderzoek => bronvermelding, OnderzoekId, onderzoek_id
+    BronnenOfOnderzoek => bronvermelding, OnderzoekId, onderzoek_id
 );
 many_per_key!(
     /// The citations of an evaluation.
-    BronnenVanEvaluatie => bronvermelding, EvaluatieId, evaluatie_id
+    BronnenOfEvaluatie => bronvermelding, EvaluatieId, evaluatie_id
 );
 many_per_key!(
     /// The municipalities of a province, all periods.
-    GemeentenVanProvincie => gemeente, ProvincieId, provincie_id
+    GemeentenOfProvincie => gemeente, ProvincieId, provincie_id
 );

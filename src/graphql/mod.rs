@@ -8,6 +8,7 @@ pub mod field_order;
 pub mod guard;
 pub mod loaders;
 pub mod mutation;
+pub mod pipeline;
 pub mod query;
 pub mod scalars;
 pub mod subscription;
@@ -59,12 +60,7 @@ pub fn build_schema_with(db: DatabaseConnection, feed: Arc<Feed>, options: Schem
     let mut builder = Schema::build(query::Query, mutation::Mutation::default(), subscription::Subscription)
         .data(db.clone())
         .data(feed)
-        // The guard comes first: it refuses a costly document before the other extensions and
-        // async-graphql's own validation walk it.
-        .extension(guard::QueryGuard::new(options.limits, type_index()))
-        .extension(context::FreshLoaders::new(db))
-        .extension(error_codes::ErrorCodes)
-        .extension(field_order::FieldOrder);
+        .extension(pipeline::Pipeline::new(guard::QueryGuard::new(options.limits, type_index()), db));
     if !options.introspection {
         builder = builder.disable_introspection();
     }

@@ -15,6 +15,7 @@ use super::types::{
 };
 use crate::domain::NodeId;
 use crate::domain::{CbsCode, HerindelingSoort, Rechtsvorm, Reikwijdte, Vorm};
+use crate::entity::ambtelijke_fusie;
 use crate::error::AppError;
 use crate::store::fusie::{EvaluatieFilter, FusieFilter};
 use crate::store::gemeente::GemeenteFilter;
@@ -63,16 +64,22 @@ fn fusie_filter(
     })
 }
 
-async fn fusie_page(
+/// One page of the list of ambtelijke fusies, each row wrapped by `wrap`: as either form for
+/// `ambtelijkeFusies`, as the form's own type for the list of one form (whose filter names it).
+async fn fusie_page<T>(
     ctx: &Context<'_>,
     filter: FusieFilter,
     first: Option<i32>,
     after: Option<String>,
-) -> Result<(Slice<AmbtelijkeFusie>, Window), AppError> {
+    wrap: fn(ambtelijke_fusie::Model) -> T,
+) -> Result<(Slice<T>, Window), AppError> {
     let window = window(first, after.as_deref())?;
     let (conn, total) = (db(ctx)?.clone(), total_wanted(ctx));
+    let vorm = filter.vorm;
     let slice = in_round(ctx, async move { Ok(store::fusie::list(&conn, &filter, window, total).await?) }).await?;
-    let rows = slice.rows.into_iter().map(AmbtelijkeFusie::from).collect();
+    // The store already keeps to `vorm`; checked again so that a row is never wrapped as the
+    // other form.
+    let rows = slice.rows.into_iter().filter(|row| vorm.is_none_or(|vorm| row.vorm == vorm)).map(wrap).collect();
     Ok((Slice { rows, total: slice.total }, window))
 }
 
@@ -170,7 +177,7 @@ impl Query {
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
     ) -> Result<AmbtelijkeFusieConnection, AppError> {
         let filter = fusie_filter(peildatum, vorm, reikwijdte, rechtsvorm, provincie, gemeente, naam)?;
-        let (slice, window) = fusie_page(ctx, filter, first, after).await?;
+        let (slice, window) = fusie_page(ctx, filter, first, after, AmbtelijkeFusie::from).await?;
         Ok(AmbtelijkeFusieConnection::from_page(slice.rows, window, slice.total))
     }
 
@@ -196,13 +203,8 @@ impl Query {
     ) -> Result<FusieorganisatieConnection, AppError> {
         let vorm = Some(Vorm::Fusieorganisatie);
         let filter = fusie_filter(peildatum, vorm, reikwijdte, rechtsvorm, provincie, gemeente, naam)?;
-        let (slice, window) = fusie_page(ctx, filter, first, after).await?;
-        let rows = slice
-            .rows
-            .into_iter()
-            .filter_map(|f| if let AmbtelijkeFusie::Fusieorganisatie(f) = f { Some(f) } else { None })
-            .collect();
-        Ok(FusieorganisatieConnection::from_page(rows, window, slice.total))
+        let (slice, window) = fusie_page(ctx, filter, first, after, Fusieorganisatie).await?;
+        Ok(FusieorganisatieConnection::from_page(slice.rows, window, slice.total))
     }
 
     /// Centrumconstructies, in order of begin date.
@@ -227,13 +229,8 @@ impl Query {
     ) -> Result<CentrumconstructieConnection, AppError> {
         let vorm = Some(Vorm::Centrumconstructie);
         let filter = fusie_filter(peildatum, vorm, reikwijdte, rechtsvorm, provincie, gemeente, naam)?;
-        let (slice, window) = fusie_page(ctx, filter, first, after).await?;
-        let rows = slice
-            .rows
-            .into_iter()
-            .filter_map(|f| if let AmbtelijkeFusie::Centrumconstructie(c) = f { Some(c) } else { None })
-            .collect();
-        Ok(CentrumconstructieConnection::from_page(rows, window, slice.total))
+        let (slice, window) = fusie_page(ctx, filter, first, after, Centrumconstructie).await?;
+        Ok(CentrumconstructieConnection::from_page(slice.rows, window, slice.total))
     }
 
     /// Herindelingen, in date order.
@@ -303,7 +300,7 @@ impl Query {
             return Err(AppError::bad_input("na", "na must not be negative"));
         }
         let limit = window(first, None)?.limit;
-        let slice = store::wijziging::na(db(ctx)?, na, limit).await?;
+        let slice = store::wijziging::after(db(ctx)?, na, limit).await?;
         let has_next_page = u64::try_from(slice.rows.len()).unwrap_or(u64::MAX) < slice.total;
         let edges: Vec<WijzigingEdge> = slice
             .rows
@@ -325,6 +322,6 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "The reference date to count on.")] peildatum: Date,
     ) -> Result<Statistiek, AppError> {
-        Ok(Statistiek(store::statistiek::op(db(ctx)?, peildatum.0).await?))
+        Ok(Statistiek(store::statistiek::count_on(db(ctx)?, peildatum.0).await?))
     }
 }

@@ -1,5 +1,5 @@
 //! The root subscription: the change feed. A subscriber first gets the logged changes after
-//! `vanaf`, then live ones, through one [`Lezer`] that keeps its own place in the log, so there
+//! `vanaf`, then live ones, through one [`LogCursor`] that keeps its own place in the log, so there
 //! is no gap and no duplicate at the seam, and a slow subscriber only falls behind in its own
 //! reading: it never holds up writers or other subscribers.
 
@@ -9,9 +9,9 @@ use async_graphql::{Context, Subscription};
 use futures_util::Stream;
 
 use super::types::Wijziging;
-use crate::domain::CbsCode;
+use crate::domain::{CbsCode, Entiteit};
 use crate::error::AppError;
-use crate::events::{Feed, Filter, Lezer};
+use crate::events::{Feed, Filter, LogCursor};
 
 pub struct Subscription;
 
@@ -25,8 +25,9 @@ impl Subscription {
         ctx: &Context<'_>,
         #[graphql(desc = "Replay the logged changes after this volgnummer first; without it, only new changes.")]
         vanaf: Option<i64>,
-        #[graphql(desc = "Only changes of these record types, e.g. `[\"AmbtelijkeFusie\", \"Deelname\"]`.")]
-        entiteiten: Option<Vec<String>>,
+        #[graphql(desc = "Only changes of these record types, e.g. `[AmbtelijkeFusie, Deelname]`.")] entiteiten: Option<
+            Vec<Entiteit>,
+        >,
         #[graphql(desc = "Only changes of the ambtelijke fusie with this key and of its deelnames.")] sleutel: Option<
             String,
         >,
@@ -44,12 +45,12 @@ impl Subscription {
         if vanaf.is_some_and(|v| v < 0) {
             return Err(AppError::bad_input("vanaf", "vanaf must not be negative"));
         }
-        let lezer = Lezer::open(feed, vanaf, Filter { entiteiten, sleutel, gemeente }).await?;
+        let cursor = LogCursor::open(feed, vanaf, Filter { entiteiten, sleutel, gemeente }).await?;
         // After a failed read the stream ends with that error; the client resumes with `vanaf`.
-        Ok(futures_util::stream::unfold(Some(lezer), |lezer| async move {
-            let mut lezer = lezer?;
-            match lezer.volgende().await {
-                Ok(w) => Some((Ok(Wijziging(w)), Some(lezer))),
+        Ok(futures_util::stream::unfold(Some(cursor), |cursor| async move {
+            let mut cursor = cursor?;
+            match cursor.next().await {
+                Ok(w) => Some((Ok(Wijziging(w)), Some(cursor))),
                 Err(err) => Some((Err(err), None)),
             }
         }))

@@ -3,7 +3,7 @@
 //! Everything the page needs is compiled into the binary, because the server must work on a
 //! machine without internet access: a page that pulls GraphiQL from a CDN shows nothing there
 //! (and tells a third party about every visit). The page loads only files under
-//! `/graphql/ide/`, served by [`routes`] from `include_bytes!`; nothing is read from the
+//! `/graphql/ide/`, served by [`routes`](crate::ide::routes) from `include_bytes!`; nothing is read from the
 //! filesystem or the network at run time.
 //!
 //! The files in `assets/` are the npm browser builds, byte for byte, of graphiql 4.1.2 (the

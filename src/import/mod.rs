@@ -25,7 +25,7 @@
 //!
 //! # How a file is applied
 //!
-//! The whole file is one [`Schrijfactie`]. Each row is a step of it (a savepoint): a row the
+//! The whole file is one [`UnitOfWork`](crate::service::UnitOfWork). Each row is a step of it (a savepoint): a row the
 //! registry already holds exactly is skipped and counted as unchanged; a row whose key (CBS code,
 //! `sleutel`, or municipality + fusie + begindatum for a deelname) exists with other data is
 //! refused with `CONFLICT`; any other row goes to the same service functions as the API, which
@@ -34,8 +34,8 @@
 //! at all is written. An empty `einddatum` in the file matches any stored end date, so a file can
 //! be imported again after its records were ended (e.g. by a herindeling in the same file).
 
-mod lezen;
-mod toepassen;
+mod apply;
+mod read;
 
 use std::fmt;
 use std::io::IsTerminal as _;
@@ -44,75 +44,75 @@ use std::path::Path;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sea_orm::DatabaseConnection;
 
-pub use lezen::KOLOMMEN;
+pub use read::COLUMNS;
 
 use crate::error::AppError;
-use crate::service::Schrijfactie;
-use crate::service::fusie::{NieuweDeelname, NieuweFusie};
-use crate::service::gemeente::NieuweGemeente;
-use crate::service::herindeling::NieuweHerindeling;
+use crate::service::UnitOfWork;
+use crate::service::fusie::{AddDeelname, RegisterCentrumconstructie, RegisterFusieorganisatie};
+use crate::service::gemeente::NewGemeente;
+use crate::service::herindeling::NewHerindeling;
 
 /// What one row of the file asks for.
 #[derive(Debug, Clone)]
 pub enum Record {
     /// A municipality.
-    Gemeente(NieuweGemeente),
+    Gemeente(NewGemeente),
     /// A herindeling, with all its consequences (rule 6).
-    Herindeling(NieuweHerindeling),
+    Herindeling(NewHerindeling),
     /// A fusieorganisatie with its deelnemers from its first day.
-    Fusieorganisatie { fusie: NieuweFusie, deelnemers: Vec<String> },
+    Fusieorganisatie(RegisterFusieorganisatie),
     /// A centrumconstructie with its host and afnemers from its first day.
-    Centrumconstructie { fusie: NieuweFusie, centrumgemeente: String, afnemers: Vec<String> },
+    Centrumconstructie(RegisterCentrumconstructie),
     /// A municipality joining an existing ambtelijke fusie.
-    Deelname(NieuweDeelname),
+    Deelname(AddDeelname),
 }
 
 /// A parsed row with the line of the file it starts on.
 #[derive(Debug, Clone)]
-pub struct Rij {
+pub struct Row {
     /// Line number in the file (1 is the CSV header row).
-    pub regel: u64,
+    pub line: u64,
     /// What the row asks for.
     pub record: Record,
 }
 
 /// A row that cannot be applied: where, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FouteRij {
+pub struct RowError {
     /// Line number in the file.
-    pub regel: u64,
+    pub line: u64,
     /// The column (JSON: key) at fault, where one is.
-    pub kolom: Option<String>,
+    pub column: Option<String>,
     /// What is wrong, as the API would say it.
-    pub reden: String,
+    pub reason: String,
 }
 
-impl fmt::Display for FouteRij {
+impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kolom {
-            Some(kolom) => write!(f, "line {}, column {kolom}: {}", self.regel, self.reden),
-            None => write!(f, "line {}: {}", self.regel, self.reden),
+        match &self.column {
+            Some(column) => write!(f, "line {}, column {column}: {}", self.line, self.reason),
+            None => write!(f, "line {}: {}", self.line, self.reason),
         }
     }
 }
 
 /// A read file: the rows that parsed, and every problem found while reading.
 #[derive(Debug, Clone, Default)]
-pub struct Bestand {
+pub struct ParsedFile {
     /// Rows that parsed, in file order.
-    pub rijen: Vec<Rij>,
+    pub rows: Vec<Row>,
     /// Rows (or the header) that did not parse.
-    pub fouten: Vec<FouteRij>,
+    pub errors: Vec<RowError>,
 }
 
-impl Bestand {
+impl ParsedFile {
     /// Reads the file at `pad`: JSON when its name ends in `.json`, CSV otherwise.
     ///
     /// # Errors
-    /// [`ImportFout::Bestand`] when the file cannot be read or is not UTF-8.
-    pub fn lees(pad: &Path) -> Result<Self, ImportFout> {
+    /// [`ImportError::ParsedFile`] when the file cannot be read or is not UTF-8.
+    pub fn read(pad: &Path) -> Result<Self, ImportError> {
         let tekst = std::fs::read_to_string(pad)
-            .map_err(|e| ImportFout::Bestand(format!("cannot read {}: {e}", pad.display())))?;
+            .map_err(|e| ImportError::ParsedFile(format!("cannot read {}: {e}", pad.display())))?;
         // Spreadsheet programs often start a UTF-8 file with a byte order mark.
         let tekst = tekst.strip_prefix('\u{feff}').unwrap_or(&tekst);
         let is_json = pad.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
@@ -122,25 +122,25 @@ impl Bestand {
 
 /// What an applied import did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Telling {
+pub struct Counts {
     /// Rows written.
-    pub toegepast: usize,
+    pub applied: usize,
     /// Rows the registry already held exactly.
-    pub ongewijzigd: usize,
+    pub unchanged: usize,
 }
 
 /// Why an import wrote nothing.
 #[derive(Debug, Clone)]
-pub enum ImportFout {
+pub enum ImportError {
     /// The file cannot be read at all.
-    Bestand(String),
+    ParsedFile(String),
     /// These rows are bad (sorted by line); the others were not written either.
-    Rijen(Vec<FouteRij>),
+    Rows(Vec<RowError>),
     /// A database failure.
     App(AppError),
 }
 
-impl From<AppError> for ImportFout {
+impl From<AppError> for ImportError {
     fn from(err: AppError) -> Self {
         Self::App(err)
     }
@@ -149,81 +149,77 @@ impl From<AppError> for ImportFout {
 /// Reads and imports the file at `pad`; changes are logged as made by `import:<file name>`.
 ///
 /// # Errors
-/// As [`Bestand::lees`] and [`importeer`].
-pub async fn importeer_bestand(
-    db: &DatabaseConnection,
-    pad: &Path,
-    voortgang: &ProgressBar,
-) -> Result<Telling, ImportFout> {
-    let bestand = Bestand::lees(pad)?;
+/// As [`ParsedFile::read`] and [`import_rows`].
+pub async fn import_file(db: &DatabaseConnection, pad: &Path, progress: &ProgressBar) -> Result<Counts, ImportError> {
+    let file = ParsedFile::read(pad)?;
     let naam = pad.file_name().map_or_else(|| pad.display().to_string(), |n| n.to_string_lossy().into_owned());
     let door: String = format!("import:{naam}").chars().take(200).collect();
-    importeer(db, &door, bestand, voortgang).await
+    import_rows(db, &door, file, progress).await
 }
 
-/// Applies every row of `bestand` in one write, or nothing at all.
+/// Applies every row of `file` in one write, or nothing at all.
 ///
 /// # Errors
-/// [`ImportFout::Rijen`] listing every bad row (those of `bestand.fouten` and those the registry
-/// refuses) when there is one; [`ImportFout::App`] on a database failure. Nothing is written then.
-pub async fn importeer(
+/// [`ImportError::Rows`] listing every bad row (those of `file.errors` and those the registry
+/// refuses) when there is one; [`ImportError::App`] on a database failure. Nothing is written then.
+pub async fn import_rows(
     db: &DatabaseConnection,
     door: &str,
-    bestand: Bestand,
-    voortgang: &ProgressBar,
-) -> Result<Telling, ImportFout> {
-    let Bestand { rijen, mut fouten } = bestand;
-    if rijen.is_empty() && !fouten.is_empty() {
-        return Err(ImportFout::Rijen(fouten));
+    file: ParsedFile,
+    progress: &ProgressBar,
+) -> Result<Counts, ImportError> {
+    let ParsedFile { rows, mut errors } = file;
+    if rows.is_empty() && !errors.is_empty() {
+        return Err(ImportError::Rows(errors));
     }
-    voortgang.set_length(u64::try_from(rijen.len()).unwrap_or(u64::MAX));
-    let mut actie = Schrijfactie::begin(db, door).await?;
-    let mut telling = Telling::default();
-    for rij in &rijen {
-        actie.begin_stap().await?;
-        match toepassen::pas_toe(&mut actie, &rij.record).await {
-            Ok(uitkomst) => {
-                actie.behoud_stap().await?;
-                match uitkomst {
-                    toepassen::Uitkomst::Toegepast => telling.toegepast += 1,
-                    toepassen::Uitkomst::Ongewijzigd => telling.ongewijzigd += 1,
+    progress.set_length(u64::try_from(rows.len()).unwrap_or(u64::MAX));
+    let mut work = UnitOfWork::begin(db, door).await?;
+    let mut counts = Counts::default();
+    for rij in &rows {
+        work.begin_step().await?;
+        match apply::apply(&mut work, &rij.record).await {
+            Ok(outcome) => {
+                work.keep_step().await?;
+                match outcome {
+                    apply::Outcome::Applied => counts.applied += 1,
+                    apply::Outcome::Unchanged => counts.unchanged += 1,
                 }
             }
             Err(err @ (AppError::BadInput { .. } | AppError::NotFound { .. } | AppError::Conflict { .. })) => {
-                actie.herstel_stap().await?;
-                fouten.push(FouteRij {
-                    regel: rij.regel,
-                    kolom: toepassen::kolom(&rij.record, &err),
-                    reden: err.public_message(),
+                work.undo_step().await?;
+                errors.push(RowError {
+                    line: rij.line,
+                    column: apply::column(&rij.record, &err),
+                    reason: err.public_message(),
                 });
             }
             Err(err) => {
-                voortgang.abandon();
-                return Err(ImportFout::App(err));
+                progress.abandon();
+                return Err(ImportError::App(err));
             }
         }
-        voortgang.inc(1);
+        progress.inc(1);
     }
-    voortgang.finish_and_clear();
-    if !fouten.is_empty() {
+    progress.finish_and_clear();
+    if !errors.is_empty() {
         // Dropping the write without committing rolls back every row, good or bad.
-        drop(actie);
-        fouten.sort_by_key(|f| f.regel);
-        return Err(ImportFout::Rijen(fouten));
+        drop(work);
+        errors.sort_by_key(|f| f.line);
+        return Err(ImportError::Rows(errors));
     }
-    actie.commit().await?;
-    Ok(telling)
+    work.commit().await?;
+    Ok(counts)
 }
 
 /// A progress bar on standard error, hidden when standard error is not a terminal (a pipe, a
 /// file, CI), so that logs stay clean.
-pub fn voortgangsbalk() -> ProgressBar {
+pub fn progress_bar() -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let balk = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
     if let Ok(stijl) = ProgressStyle::with_template("{bar:40} {pos}/{len} rows {elapsed}") {
-        balk.set_style(stijl);
+        bar.set_style(stijl);
     }
-    balk
+    bar
 }

@@ -1,29 +1,30 @@
 //! Registering and correcting municipalities (rules 1–3).
 
 use chrono::NaiveDate;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, DatabaseConnection};
 
-use super::Schrijfactie;
-use super::fusie::{check_versie, periode, periode_van};
+use super::UnitOfWork;
+use super::rules::{check_version, gemeente_by_code, stored_periode};
 use crate::domain::{CbsCode, NodeId, Periode, WijzigingSoort};
-use crate::entity::{deelname, gemeente, provincie};
+use crate::entity::{gemeente, provincie};
 use crate::error::AppError;
+use crate::store;
 
 /// A municipality to register.
 #[derive(Debug, Clone)]
-pub struct NieuweGemeente {
-    pub code: String,
+pub struct NewGemeente {
+    pub code: CbsCode,
     pub naam: String,
     /// CBS code of the province, e.g. `PV28`.
     pub provincie: String,
-    pub begindatum: Option<NaiveDate>,
-    pub einddatum: Option<NaiveDate>,
+    /// Its existence; a missing begin lies before what the sources record.
+    pub periode: Periode,
 }
 
 /// Corrections to a municipality's record; `None` leaves a value as it is.
-#[derive(Debug, Clone, Default)]
-pub struct GemeenteCorrectie {
-    pub code: String,
+#[derive(Debug, Clone)]
+pub struct CorrectGemeente {
+    pub code: CbsCode,
     pub naam: Option<String>,
     pub provincie: Option<String>,
     pub begindatum: Option<NaiveDate>,
@@ -34,50 +35,47 @@ pub struct GemeenteCorrectie {
 /// Registers a municipality.
 ///
 /// # Errors
-/// `BAD_USER_INPUT` for a malformed code, an empty name or a bad period; `CONFLICT` when the code
-/// exists (codes are never reused); `NOT_FOUND` for an unknown province.
-pub async fn registreer_gemeente(
+/// `BAD_USER_INPUT` for an empty name; `CONFLICT` when the code exists (codes are never reused);
+/// `NOT_FOUND` for an unknown province.
+pub async fn register_gemeente(
     db: &DatabaseConnection,
     door: &str,
-    nieuw: NieuweGemeente,
+    command: NewGemeente,
 ) -> Result<gemeente::Model, AppError> {
-    let mut actie = Schrijfactie::begin(db, door).await?;
-    let gemeente = registreer_gemeente_in(&mut actie, nieuw).await?;
-    actie.commit().await?;
+    let mut work = UnitOfWork::begin(db, door).await?;
+    let gemeente = register_gemeente_in(&mut work, command).await?;
+    work.commit().await?;
     Ok(gemeente)
 }
 
-/// [`registreer_gemeente`] within a running write.
+/// [`register_gemeente`] within a running write.
 ///
 /// # Errors
-/// As [`registreer_gemeente`].
-pub async fn registreer_gemeente_in(
-    actie: &mut Schrijfactie,
-    nieuw: NieuweGemeente,
-) -> Result<gemeente::Model, AppError> {
-    let code = CbsCode::parse(&nieuw.code).map_err(|e| AppError::bad_input("code", e.to_string()))?;
-    if nieuw.naam.trim().is_empty() {
+/// As [`register_gemeente`].
+pub async fn register_gemeente_in(work: &mut UnitOfWork, command: NewGemeente) -> Result<gemeente::Model, AppError> {
+    if command.naam.trim().is_empty() {
         return Err(AppError::bad_input("naam", "naam must not be empty"));
     }
-    let periode = periode(nieuw.begindatum, nieuw.einddatum)?;
-    if gemeente::Entity::find().filter(gemeente::Column::Code.eq(code.as_str())).one(actie.txn()).await?.is_some() {
-        return Err(AppError::conflict("code", format!("{code} is already registered; CBS codes are never reused")));
+    if store::gemeente::by_code(work.txn(), &command.code).await?.is_some() {
+        return Err(AppError::conflict(
+            "code",
+            format!("{} is already registered; CBS codes are never reused", command.code),
+        ));
     }
-    let provincie = provincie_op_code(actie, &nieuw.provincie).await?;
-    let gemeente = gemeente::ActiveModel {
-        code: Set(code.to_string()),
-        naam: Set(nieuw.naam.trim().to_owned()),
+    let provincie = provincie_by_code(work, &command.provincie).await?;
+    let row = gemeente::ActiveModel {
+        code: Set(command.code.to_string()),
+        naam: Set(command.naam.trim().to_owned()),
         provincie_id: Set(provincie.id),
-        begindatum: Set(periode.begin()),
-        einddatum: Set(periode.einde()),
+        begindatum: Set(command.periode.begin()),
+        einddatum: Set(command.periode.einde()),
         tooi_uri: Set(None),
         opmerking: Set(None),
         versie: Set(1),
         ..Default::default()
-    }
-    .insert(actie.txn())
-    .await?;
-    actie.leg_vast(WijzigingSoort::Aangemaakt, "Gemeente", NodeId::Gemeente(gemeente.code.clone()).encode()).await?;
+    };
+    let gemeente = store::gemeente::insert(work.txn(), row).await?;
+    work.record(WijzigingSoort::Aangemaakt, &NodeId::Gemeente(gemeente.code.clone())).await?;
     Ok(gemeente)
 }
 
@@ -87,68 +85,47 @@ pub async fn registreer_gemeente_in(
 /// # Errors
 /// `NOT_FOUND` for an unknown code or province, `CONFLICT` for a stale version or a period that
 /// would leave one of its deelnames outside its existence, `BAD_USER_INPUT` for a bad value.
-pub async fn corrigeer_gemeente(
+pub async fn correct_gemeente(
     db: &DatabaseConnection,
     door: &str,
-    correctie: GemeenteCorrectie,
+    command: CorrectGemeente,
 ) -> Result<gemeente::Model, AppError> {
-    let mut actie = Schrijfactie::begin(db, door).await?;
-    let huidig = gemeente_op_code(&actie, "code", &correctie.code).await?;
-    check_versie(huidig.versie, correctie.versie)?;
-    let begindatum = correctie.begindatum.or(huidig.begindatum);
-    let einddatum = correctie.einddatum.or(huidig.einddatum);
-    let bestaan = periode(begindatum, einddatum)?;
-    let deelnames =
-        deelname::Entity::find().filter(deelname::Column::GemeenteId.eq(huidig.id)).all(actie.txn()).await?;
-    for d in &deelnames {
-        if !bestaan.omvat(&periode_van(d.begindatum, d.einddatum)?) {
+    let mut work = UnitOfWork::begin(db, door).await?;
+    let current = gemeente_by_code(&work, "code", &command.code).await?;
+    check_version(current.versie, command.versie)?;
+    let begindatum = command.begindatum.or(current.begindatum);
+    let einddatum = command.einddatum.or(current.einddatum);
+    let existence = Periode::new(begindatum, einddatum).map_err(|e| AppError::bad_input("einddatum", e.to_string()))?;
+    for deelname in store::deelname::of_gemeente(work.txn(), current.id).await? {
+        if !existence.contains(&stored_periode(deelname.begindatum, deelname.einddatum)?) {
             return Err(AppError::conflict(
-                if correctie.einddatum.is_some() { "einddatum" } else { "begindatum" },
+                if command.einddatum.is_some() { "einddatum" } else { "begindatum" },
                 "a deelname of this municipality would lie outside its existence; end or correct the deelname first",
             ));
         }
     }
-    let versie = huidig.versie + 1;
-    let mut model: gemeente::ActiveModel = huidig.into();
-    if let Some(naam) = correctie.naam {
+    let versie = current.versie + 1;
+    let mut row: gemeente::ActiveModel = current.into();
+    if let Some(naam) = command.naam {
         if naam.trim().is_empty() {
             return Err(AppError::bad_input("naam", "naam must not be empty"));
         }
-        model.naam = Set(naam.trim().to_owned());
+        row.naam = Set(naam.trim().to_owned());
     }
-    if let Some(code) = correctie.provincie {
-        model.provincie_id = Set(provincie_op_code(&actie, &code).await?.id);
+    if let Some(code) = command.provincie {
+        row.provincie_id = Set(provincie_by_code(&work, &code).await?.id);
     }
-    model.begindatum = Set(bestaan.begin());
-    model.einddatum = Set(bestaan.einde());
-    model.versie = Set(versie);
-    let gemeente = model.update(actie.txn()).await?;
-    actie.leg_vast(WijzigingSoort::Gewijzigd, "Gemeente", NodeId::Gemeente(gemeente.code.clone()).encode()).await?;
-    actie.commit().await?;
+    row.begindatum = Set(existence.begin());
+    row.einddatum = Set(existence.einde());
+    row.versie = Set(versie);
+    let gemeente = store::gemeente::update(work.txn(), row).await?;
+    work.record(WijzigingSoort::Gewijzigd, &NodeId::Gemeente(gemeente.code.clone())).await?;
+    work.commit().await?;
     Ok(gemeente)
 }
 
-/// The municipality with `code`, or `NOT_FOUND` on `veld`.
-///
-/// # Errors
-/// `BAD_USER_INPUT` for a malformed code, `NOT_FOUND` for an unknown one.
-pub(crate) async fn gemeente_op_code(
-    actie: &Schrijfactie,
-    veld: &str,
-    code: &str,
-) -> Result<gemeente::Model, AppError> {
-    super::fusie::gemeente_op_code(actie, veld, code).await
-}
-
-async fn provincie_op_code(actie: &Schrijfactie, code: &str) -> Result<provincie::Model, AppError> {
-    provincie::Entity::find()
-        .filter(provincie::Column::Code.eq(code.trim().to_uppercase()))
-        .one(actie.txn())
+async fn provincie_by_code(work: &UnitOfWork, code: &str) -> Result<provincie::Model, AppError> {
+    store::gemeente::provincie_by_code(work.txn(), code)
         .await?
         .ok_or_else(|| AppError::not_found("provincie", format!("there is no province with code '{code}' (e.g. PV28)")))
-}
-
-/// Whether the municipality exists on `dag`.
-pub(crate) fn bestaat_op(gemeente: &gemeente::Model, dag: NaiveDate) -> bool {
-    Periode::new(gemeente.begindatum, gemeente.einddatum).is_ok_and(|p| p.geldig_op(dag))
 }

@@ -1,4 +1,4 @@
-//! Write use-cases. Each opens one transaction through [`Schrijfactie`], checks the registry's
+//! Write use-cases. Each opens one transaction through [`UnitOfWork`](crate::service::UnitOfWork), checks the registry's
 //! rules against the current state, writes, records one `wijziging` per changed record, and
 //! commits; any failure rolls everything back.
 
@@ -7,6 +7,7 @@ pub mod fusie;
 pub mod gemeente;
 pub mod herindeling;
 pub mod onderzoek;
-mod schrijfactie;
+pub(crate) mod rules;
+mod unit_of_work;
 
-pub use schrijfactie::{Schrijfactie, neem_schrijfslot};
+pub use unit_of_work::{UnitOfWork, take_write_lock};

@@ -8,22 +8,23 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::ActiveValue::Set;
+use sea_orm::DatabaseConnection;
 
-use super::Schrijfactie;
-use super::bron::{self, Houder, HouderSoort, NieuweBronvermelding, tekst};
-use super::fusie::sleutel;
-use crate::domain::{Doel, KengetalSoort, Motief, NodeId, Realisatie, Risico, Tevredenheid, WijzigingSoort};
+use super::UnitOfWork;
+use super::bron::{self, NewBronvermelding, tekst};
+use crate::domain::{Doel, KengetalSoort, Motief, NodeId, Realisatie, Risico, Sleutel, Tevredenheid, WijzigingSoort};
 use crate::entity::{
-    ambtelijke_fusie, evaluatie, evaluatie_bevinding, evaluatie_doel, evaluatie_motief, evaluatie_risico, kengetal,
-    onderzoek,
+    evaluatie, evaluatie_bevinding, evaluatie_doel, evaluatie_motief, evaluatie_risico, kengetal, onderzoek,
 };
 use crate::error::AppError;
+use crate::store;
+use crate::store::bron::Holder;
 
 /// A new study with the figures it published.
 #[derive(Debug, Clone)]
-pub struct NieuwOnderzoek {
-    pub sleutel: String,
+pub struct RegisterOnderzoek {
+    pub sleutel: Sleutel,
     pub titel: String,
     pub uitvoerder: String,
     pub opdrachtgever: Option<String>,
@@ -31,14 +32,14 @@ pub struct NieuwOnderzoek {
     pub url: Option<String>,
     pub kamerstuk: Option<String>,
     pub opmerking: Option<String>,
-    pub kengetallen: Vec<NieuwKengetal>,
-    pub bronnen: Vec<NieuweBronvermelding>,
+    pub kengetallen: Vec<NewKengetal>,
+    pub bronnen: Vec<NewBronvermelding>,
 }
 
 /// A figure a new study published.
 #[derive(Debug, Clone)]
-pub struct NieuwKengetal {
-    pub sleutel: String,
+pub struct NewKengetal {
+    pub sleutel: Sleutel,
     pub soort: KengetalSoort,
     pub peildatum: Option<NaiveDate>,
     pub waarde: f64,
@@ -49,12 +50,12 @@ pub struct NieuwKengetal {
 
 /// A new evaluation outcome, for a study, an ambtelijke fusie, or both.
 #[derive(Debug, Clone)]
-pub struct NieuweEvaluatie {
-    pub sleutel: String,
+pub struct AddEvaluatie {
+    pub sleutel: Sleutel,
     /// Sleutel of the study it comes from.
-    pub onderzoek: Option<String>,
+    pub onderzoek: Option<Sleutel>,
     /// Sleutel of the ambtelijke fusie it is about.
-    pub ambtelijke_fusie: Option<String>,
+    pub ambtelijke_fusie: Option<Sleutel>,
     pub datum: Option<NaiveDate>,
     pub samenvatting: String,
     pub tevredenheid: Tevredenheid,
@@ -62,31 +63,31 @@ pub struct NieuweEvaluatie {
     /// Realisation of the goals as a whole, for a source that judges only that.
     pub doelrealisatie: Option<Realisatie>,
     pub doelrealisatie_toelichting: Option<String>,
-    pub motieven: Vec<NieuwMotief>,
-    pub doelen: Vec<NieuwDoel>,
-    pub risicos: Vec<NieuwRisico>,
-    pub bevindingen: Vec<NieuweBevinding>,
+    pub motieven: Vec<NewMotief>,
+    pub doelen: Vec<NewDoel>,
+    pub risicos: Vec<NewRisico>,
+    pub bevindingen: Vec<NewBevinding>,
     pub opmerking: Option<String>,
-    pub bronnen: Vec<NieuweBronvermelding>,
+    pub bronnen: Vec<NewBronvermelding>,
 }
 
 /// A further finding of a new evaluation.
 #[derive(Debug, Clone)]
-pub struct NieuweBevinding {
+pub struct NewBevinding {
     pub omschrijving: String,
     pub citaat: Option<String>,
 }
 
 /// A motive of a new evaluation.
 #[derive(Debug, Clone)]
-pub struct NieuwMotief {
+pub struct NewMotief {
     pub motief: Motief,
     pub toelichting: Option<String>,
 }
 
 /// A goal of a new evaluation, with how far it was reached.
 #[derive(Debug, Clone)]
-pub struct NieuwDoel {
+pub struct NewDoel {
     pub doel: Doel,
     pub realisatie: Realisatie,
     pub streefwaarde: Option<f64>,
@@ -97,7 +98,7 @@ pub struct NieuwDoel {
 
 /// A risk of a new evaluation.
 #[derive(Debug, Clone)]
-pub struct NieuwRisico {
+pub struct NewRisico {
     pub risico: Risico,
     pub ervaren: Option<bool>,
     pub toelichting: Option<String>,
@@ -106,48 +107,40 @@ pub struct NieuwRisico {
 /// Registers a study with its figures and sources.
 ///
 /// # Errors
-/// `BAD_USER_INPUT` naming the field at fault for a malformed sleutel, an empty `titel`,
-/// `uitvoerder` or figure `omschrijving`, a non-http(s) `url`, figures with the same sleutel
-/// (`kengetallen`), a non-finite `waarde`, or a citation that breaks a rule (`bronnen`);
-/// `CONFLICT` on `sleutel` when a study with that sleutel exists. Nothing is written then.
-pub async fn registreer_onderzoek(
+/// `BAD_USER_INPUT` naming the field at fault for an empty `titel`, `uitvoerder` or figure
+/// `omschrijving`, a non-http(s) `url`, figures with the same sleutel (`kengetallen`), a
+/// non-finite `waarde`, or a citation that breaks a rule (`bronnen`); `CONFLICT` on `sleutel`
+/// when a study with that sleutel exists. Nothing is written then.
+pub async fn register_onderzoek(
     db: &DatabaseConnection,
     door: &str,
-    nieuw: NieuwOnderzoek,
+    command: RegisterOnderzoek,
 ) -> Result<onderzoek::Model, AppError> {
-    let mut actie = Schrijfactie::begin(db, door).await?;
-    let onderzoek = registreer_onderzoek_in(&mut actie, nieuw).await?;
-    actie.commit().await?;
+    let mut work = UnitOfWork::begin(db, door).await?;
+    let onderzoek = register_onderzoek_in(&mut work, command).await?;
+    work.commit().await?;
     Ok(onderzoek)
 }
 
-/// [`registreer_onderzoek`] within a running write.
+/// [`register_onderzoek`] within a running write.
 ///
 /// # Errors
-/// As [`registreer_onderzoek`].
-pub async fn registreer_onderzoek_in(
-    actie: &mut Schrijfactie,
-    nieuw: NieuwOnderzoek,
+/// As [`register_onderzoek`].
+pub async fn register_onderzoek_in(
+    work: &mut UnitOfWork,
+    command: RegisterOnderzoek,
 ) -> Result<onderzoek::Model, AppError> {
-    let sleutel = sleutel(&nieuw.sleutel)?;
-    let titel = verplicht(&nieuw.titel, "titel")?;
-    let uitvoerder = verplicht(&nieuw.uitvoerder, "uitvoerder")?;
-    let adres = match tekst(nieuw.url.as_deref()) {
+    let sleutel = command.sleutel;
+    let titel = required_text(&command.titel, "titel")?;
+    let uitvoerder = required_text(&command.uitvoerder, "uitvoerder")?;
+    let adres = match tekst(command.url.as_deref()) {
         Some(adres) => Some(bron::url(&adres, "url")?),
         None => None,
     };
     let mut kengetal_sleutels = HashSet::new();
-    for kengetal in &nieuw.kengetallen {
-        let ks = super::fusie::sleutel(&kengetal.sleutel).map_err(|_| {
-            AppError::bad_input(
-                "kengetallen",
-                format!(
-                    "'{}' is not a sleutel for a figure: use lower-case letters, digits and dashes",
-                    kengetal.sleutel
-                ),
-            )
-        })?;
-        if !kengetal_sleutels.insert(ks.clone()) {
+    for kengetal in &command.kengetallen {
+        let ks = &kengetal.sleutel;
+        if !kengetal_sleutels.insert(ks) {
             return Err(AppError::bad_input("kengetallen", format!("two figures have the sleutel '{ks}'")));
         }
         if kengetal.omschrijving.trim().is_empty() {
@@ -158,49 +151,46 @@ pub async fn registreer_onderzoek_in(
         }
     }
 
-    if onderzoek::Entity::find().filter(onderzoek::Column::Sleutel.eq(&sleutel)).one(actie.txn()).await?.is_some() {
+    if store::onderzoek::by_sleutel(work.txn(), &sleutel).await?.is_some() {
         return Err(AppError::conflict("sleutel", format!("a study with sleutel '{sleutel}' already exists")));
     }
-    let bronnen = bron::bereid_voor(actie, &nieuw.bronnen, "bronnen").await?;
+    let bronnen = bron::check(work, &command.bronnen, "bronnen").await?;
 
-    let model = onderzoek::ActiveModel {
-        sleutel: Set(sleutel.clone()),
+    let row = onderzoek::ActiveModel {
+        sleutel: Set(sleutel.to_string()),
         titel: Set(titel),
         uitvoerder: Set(uitvoerder),
-        opdrachtgever: Set(tekst(nieuw.opdrachtgever.as_deref())),
-        publicatiedatum: Set(nieuw.publicatiedatum),
+        opdrachtgever: Set(tekst(command.opdrachtgever.as_deref())),
+        publicatiedatum: Set(command.publicatiedatum),
         url: Set(adres),
-        kamerstuk: Set(tekst(nieuw.kamerstuk.as_deref())),
+        kamerstuk: Set(tekst(command.kamerstuk.as_deref())),
         onzekere_velden: Set(String::new()),
-        opmerking: Set(tekst(nieuw.opmerking.as_deref())),
+        opmerking: Set(tekst(command.opmerking.as_deref())),
         versie: Set(1),
         ..Default::default()
-    }
-    .insert(actie.txn())
-    .await?;
-    let node_id = NodeId::Onderzoek(sleutel.clone());
-    actie.leg_vast(WijzigingSoort::Aangemaakt, "Onderzoek", node_id.encode()).await?;
+    };
+    let model = store::onderzoek::insert(work.txn(), row).await?;
+    let node_id = NodeId::Onderzoek(sleutel.to_string());
+    work.record(WijzigingSoort::Aangemaakt, &node_id).await?;
 
-    for nieuw_kengetal in nieuw.kengetallen {
-        kengetal::Entity::insert(kengetal::ActiveModel {
+    for new in command.kengetallen {
+        let row = kengetal::ActiveModel {
             onderzoek_id: Set(model.id),
-            sleutel: Set(nieuw_kengetal.sleutel.clone()),
-            soort: Set(nieuw_kengetal.soort),
-            peildatum: Set(nieuw_kengetal.peildatum),
-            waarde: Set(nieuw_kengetal.waarde),
-            eenheid: Set(tekst(nieuw_kengetal.eenheid.as_deref())),
-            omschrijving: Set(nieuw_kengetal.omschrijving.trim().to_owned()),
-            opmerking: Set(tekst(nieuw_kengetal.opmerking.as_deref())),
+            sleutel: Set(new.sleutel.to_string()),
+            soort: Set(new.soort),
+            peildatum: Set(new.peildatum),
+            waarde: Set(new.waarde),
+            eenheid: Set(tekst(new.eenheid.as_deref())),
+            omschrijving: Set(new.omschrijving.trim().to_owned()),
+            opmerking: Set(tekst(new.opmerking.as_deref())),
             ..Default::default()
-        })
-        .exec_without_returning(actie.txn())
-        .await?;
-        let id = NodeId::Kengetal { onderzoek: sleutel.clone(), sleutel: nieuw_kengetal.sleutel };
-        actie.leg_vast(WijzigingSoort::Aangemaakt, "Kengetal", id.encode()).await?;
+        };
+        store::onderzoek::insert_kengetal(work.txn(), row).await?;
+        let id = NodeId::Kengetal { onderzoek: sleutel.to_string(), sleutel: new.sleutel.into_string() };
+        work.record(WijzigingSoort::Aangemaakt, &id).await?;
     }
 
-    let houder = Houder { soort: HouderSoort::Onderzoek, id: model.id, node_id };
-    bron::schrijf(actie, &houder, bronnen, false).await?;
+    bron::write(work, Holder::Onderzoek(model.id), &node_id, bronnen, false).await?;
     Ok(model)
 }
 
@@ -208,46 +198,40 @@ pub async fn registreer_onderzoek_in(
 /// sources.
 ///
 /// # Errors
-/// `BAD_USER_INPUT` naming the field at fault for a malformed sleutel, neither a study nor an
-/// ambtelijke fusie (`onderzoek`), an empty `samenvatting` or finding (`bevindingen`), a `datum` before the study's
-/// publication date, a non-finite goal value (`doelen`), or a citation that breaks a rule
+/// `BAD_USER_INPUT` naming the field at fault for neither a study nor an ambtelijke fusie
+/// (`onderzoek`), an empty `samenvatting` or finding (`bevindingen`), a `datum` before the
+/// study's publication date, a non-finite goal value (`doelen`), or a citation that breaks a rule
 /// (`bronnen`); `NOT_FOUND` on `onderzoek` or `ambtelijkeFusie` for an unknown one; `CONFLICT` on
 /// `sleutel` when an evaluation with that sleutel exists. Nothing is written then.
-pub async fn leg_evaluatie_vast(
+pub async fn add_evaluatie(
     db: &DatabaseConnection,
     door: &str,
-    nieuw: NieuweEvaluatie,
+    command: AddEvaluatie,
 ) -> Result<evaluatie::Model, AppError> {
-    let mut actie = Schrijfactie::begin(db, door).await?;
-    let evaluatie = leg_evaluatie_vast_in(&mut actie, nieuw).await?;
-    actie.commit().await?;
+    let mut work = UnitOfWork::begin(db, door).await?;
+    let evaluatie = add_evaluatie_in(&mut work, command).await?;
+    work.commit().await?;
     Ok(evaluatie)
 }
 
-/// [`leg_evaluatie_vast`] within a running write.
+/// [`add_evaluatie`] within a running write.
 ///
 /// # Errors
-/// As [`leg_evaluatie_vast`].
-pub async fn leg_evaluatie_vast_in(
-    actie: &mut Schrijfactie,
-    nieuw: NieuweEvaluatie,
-) -> Result<evaluatie::Model, AppError> {
-    let sleutel = sleutel(&nieuw.sleutel)?;
-    let onderzoek_sleutel = tekst(nieuw.onderzoek.as_deref());
-    let fusie_sleutel = tekst(nieuw.ambtelijke_fusie.as_deref());
-    if onderzoek_sleutel.is_none() && fusie_sleutel.is_none() {
+/// As [`add_evaluatie`].
+pub async fn add_evaluatie_in(work: &mut UnitOfWork, command: AddEvaluatie) -> Result<evaluatie::Model, AppError> {
+    if command.onderzoek.is_none() && command.ambtelijke_fusie.is_none() {
         return Err(AppError::bad_input(
             "onderzoek",
             "an evaluation comes from a study (onderzoek), is about an ambtelijke fusie (ambtelijkeFusie), or both: give at least one",
         ));
     }
-    let samenvatting = verplicht(&nieuw.samenvatting, "samenvatting")?;
-    let bevindingen = nieuw
+    let samenvatting = required_text(&command.samenvatting, "samenvatting")?;
+    let bevindingen = command
         .bevindingen
         .iter()
-        .map(|b| Ok((verplicht(&b.omschrijving, "bevindingen")?, tekst(b.citaat.as_deref()))))
+        .map(|b| Ok((required_text(&b.omschrijving, "bevindingen")?, tekst(b.citaat.as_deref()))))
         .collect::<Result<Vec<_>, AppError>>()?;
-    for doel in &nieuw.doelen {
+    for doel in &command.doelen {
         if doel.streefwaarde.is_some_and(|w| !w.is_finite())
             || doel.gerealiseerde_waarde.is_some_and(|w| !w.is_finite())
         {
@@ -255,30 +239,22 @@ pub async fn leg_evaluatie_vast_in(
         }
     }
 
-    let onderzoek = match &onderzoek_sleutel {
+    let onderzoek = match &command.onderzoek {
         Some(s) => Some(
-            onderzoek::Entity::find()
-                .filter(onderzoek::Column::Sleutel.eq(s))
-                .one(actie.txn())
+            store::onderzoek::by_sleutel(work.txn(), s)
                 .await?
                 .ok_or_else(|| AppError::not_found("onderzoek", format!("there is no study with sleutel '{s}'")))?,
         ),
         None => None,
     };
-    let fusie = match &fusie_sleutel {
-        Some(s) => Some(
-            ambtelijke_fusie::Entity::find()
-                .filter(ambtelijke_fusie::Column::Sleutel.eq(s))
-                .one(actie.txn())
-                .await?
-                .ok_or_else(|| {
-                    AppError::not_found("ambtelijkeFusie", format!("there is no ambtelijke fusie with sleutel '{s}'"))
-                })?,
-        ),
+    let fusie = match &command.ambtelijke_fusie {
+        Some(s) => Some(store::fusie::by_sleutel(work.txn(), s).await?.ok_or_else(|| {
+            AppError::not_found("ambtelijkeFusie", format!("there is no ambtelijke fusie with sleutel '{s}'"))
+        })?),
         None => None,
     };
     if let Some(onderzoek) = &onderzoek
-        && let (Some(datum), Some(gepubliceerd)) = (nieuw.datum, onderzoek.publicatiedatum)
+        && let (Some(datum), Some(gepubliceerd)) = (command.datum, onderzoek.publicatiedatum)
         && datum < gepubliceerd
     {
         return Err(AppError::bad_input(
@@ -289,44 +265,43 @@ pub async fn leg_evaluatie_vast_in(
             ),
         ));
     }
-    if evaluatie::Entity::find().filter(evaluatie::Column::Sleutel.eq(&sleutel)).one(actie.txn()).await?.is_some() {
+    let sleutel = command.sleutel;
+    if store::evaluatie::by_sleutel(work.txn(), &sleutel).await?.is_some() {
         return Err(AppError::conflict("sleutel", format!("an evaluation with sleutel '{sleutel}' already exists")));
     }
-    let bronnen = bron::bereid_voor(actie, &nieuw.bronnen, "bronnen").await?;
+    let bronnen = bron::check(work, &command.bronnen, "bronnen").await?;
 
-    let model = evaluatie::ActiveModel {
-        sleutel: Set(sleutel.clone()),
+    let row = evaluatie::ActiveModel {
+        sleutel: Set(sleutel.to_string()),
         onderzoek_id: Set(onderzoek.map(|o| o.id)),
         ambtelijke_fusie_id: Set(fusie.map(|f| f.id)),
-        datum: Set(nieuw.datum),
+        datum: Set(command.datum),
         samenvatting: Set(samenvatting),
-        tevredenheid: Set(nieuw.tevredenheid),
-        voordelen_wegen_op: Set(nieuw.voordelen_wegen_op),
-        doelrealisatie: Set(nieuw.doelrealisatie),
-        doelrealisatie_toelichting: Set(tekst(nieuw.doelrealisatie_toelichting.as_deref())),
+        tevredenheid: Set(command.tevredenheid),
+        voordelen_wegen_op: Set(command.voordelen_wegen_op),
+        doelrealisatie: Set(command.doelrealisatie),
+        doelrealisatie_toelichting: Set(tekst(command.doelrealisatie_toelichting.as_deref())),
         onzekere_velden: Set(String::new()),
-        opmerking: Set(tekst(nieuw.opmerking.as_deref())),
+        opmerking: Set(tekst(command.opmerking.as_deref())),
         versie: Set(1),
         ..Default::default()
-    }
-    .insert(actie.txn())
-    .await?;
-    let node_id = NodeId::Evaluatie(sleutel);
-    actie.leg_vast(WijzigingSoort::Aangemaakt, "Evaluatie", node_id.encode()).await?;
+    };
+    let model = store::evaluatie::insert(work.txn(), row).await?;
+    let node_id = NodeId::Evaluatie(sleutel.into_string());
+    work.record(WijzigingSoort::Aangemaakt, &node_id).await?;
 
-    for (volgorde, motief) in (0..).zip(nieuw.motieven) {
-        evaluatie_motief::Entity::insert(evaluatie_motief::ActiveModel {
+    for (volgorde, motief) in (0..).zip(command.motieven) {
+        let row = evaluatie_motief::ActiveModel {
             evaluatie_id: Set(model.id),
             volgorde: Set(volgorde),
             motief: Set(motief.motief),
             toelichting: Set(tekst(motief.toelichting.as_deref())),
             ..Default::default()
-        })
-        .exec_without_returning(actie.txn())
-        .await?;
+        };
+        store::evaluatie::insert_motief(work.txn(), row).await?;
     }
-    for (volgorde, doel) in (0..).zip(nieuw.doelen) {
-        evaluatie_doel::Entity::insert(evaluatie_doel::ActiveModel {
+    for (volgorde, doel) in (0..).zip(command.doelen) {
+        let row = evaluatie_doel::ActiveModel {
             evaluatie_id: Set(model.id),
             volgorde: Set(volgorde),
             doel: Set(doel.doel),
@@ -336,45 +311,40 @@ pub async fn leg_evaluatie_vast_in(
             eenheid: Set(tekst(doel.eenheid.as_deref())),
             toelichting: Set(tekst(doel.toelichting.as_deref())),
             ..Default::default()
-        })
-        .exec_without_returning(actie.txn())
-        .await?;
+        };
+        store::evaluatie::insert_doel(work.txn(), row).await?;
     }
-    for (volgorde, risico) in (0..).zip(nieuw.risicos) {
-        evaluatie_risico::Entity::insert(evaluatie_risico::ActiveModel {
+    for (volgorde, risico) in (0..).zip(command.risicos) {
+        let row = evaluatie_risico::ActiveModel {
             evaluatie_id: Set(model.id),
             volgorde: Set(volgorde),
             risico: Set(risico.risico),
             ervaren: Set(risico.ervaren),
             toelichting: Set(tekst(risico.toelichting.as_deref())),
             ..Default::default()
-        })
-        .exec_without_returning(actie.txn())
-        .await?;
+        };
+        store::evaluatie::insert_risico(work.txn(), row).await?;
     }
-
     for (volgorde, (omschrijving, citaat)) in (0..).zip(bevindingen) {
-        evaluatie_bevinding::Entity::insert(evaluatie_bevinding::ActiveModel {
+        let row = evaluatie_bevinding::ActiveModel {
             evaluatie_id: Set(model.id),
             volgorde: Set(volgorde),
             omschrijving: Set(omschrijving),
             citaat: Set(citaat),
             ..Default::default()
-        })
-        .exec_without_returning(actie.txn())
-        .await?;
+        };
+        store::evaluatie::insert_bevinding(work.txn(), row).await?;
     }
 
-    let houder = Houder { soort: HouderSoort::Evaluatie, id: model.id, node_id };
-    bron::schrijf(actie, &houder, bronnen, false).await?;
+    bron::write(work, Holder::Evaluatie(model.id), &node_id, bronnen, false).await?;
     Ok(model)
 }
 
 /// Trimmed text that must not be blank.
-fn verplicht(text: &str, veld: &str) -> Result<String, AppError> {
+fn required_text(text: &str, field: &str) -> Result<String, AppError> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(AppError::bad_input(veld, format!("{veld} must not be empty")));
+        return Err(AppError::bad_input(field, format!("{field} must not be empty")));
     }
     Ok(text.to_owned())
 }

@@ -1,12 +1,15 @@
-//! Reads of ambtelijke fusies and evaluations.
+//! Ambtelijke fusies and their evaluations: the API's list reads, and the lookups and writes of
+//! the write use-cases.
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::NullOrdering;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter, QueryOrder,
+};
 
-use super::{Slice, Total, Window, geldig_op, like_pattern, page};
-use crate::domain::{Rechtsvorm, Reikwijdte, Vorm};
+use super::{Slice, Total, Window, like_pattern, page, valid_on};
+use crate::domain::{MissingBegin, Rechtsvorm, Reikwijdte, Sleutel, Vorm};
 use crate::entity::{ambtelijke_fusie, deelname, evaluatie, gemeente, onderzoek, provincie};
 
 /// Which ambtelijke fusies a list holds.
@@ -42,7 +45,7 @@ pub async fn list(
     use ambtelijke_fusie::Column;
     let mut select = ambtelijke_fusie::Entity::find();
     if let Some(peildatum) = filter.peildatum {
-        select = select.filter(geldig_op(Column::Begindatum, Column::Einddatum, peildatum, false));
+        select = select.filter(valid_on(Column::Begindatum, Column::Einddatum, peildatum, MissingBegin::Unknown));
     }
     if let Some(vorm) = filter.vorm {
         select = select.filter(Column::Vorm.eq(vorm));
@@ -67,7 +70,7 @@ pub async fn list(
                 ),
             )
             .take();
-        select = select.filter(Column::Id.in_subquery(fusies_with_member(gemeenten, None)));
+        select = select.filter(Column::Id.in_subquery(fusies_of_gemeenten(gemeenten, None)));
     }
     if let Some(code) = &filter.gemeente {
         let gemeenten = Query::select()
@@ -75,7 +78,7 @@ pub async fn list(
             .from(gemeente::Entity)
             .and_where(gemeente::Column::Code.eq(code.to_uppercase()))
             .take();
-        select = select.filter(Column::Id.in_subquery(fusies_with_member(gemeenten, filter.peildatum)));
+        select = select.filter(Column::Id.in_subquery(fusies_of_gemeenten(gemeenten, filter.peildatum)));
     }
     if let Some(fragment) = &filter.naam {
         let pattern = like_pattern(fragment);
@@ -96,14 +99,19 @@ pub async fn list(
 }
 
 /// Ids of the fusions with a deelname of one of `gemeenten`, on `peildatum` when given.
-fn fusies_with_member(gemeenten: SelectStatement, peildatum: Option<NaiveDate>) -> SelectStatement {
+fn fusies_of_gemeenten(gemeenten: SelectStatement, peildatum: Option<NaiveDate>) -> SelectStatement {
     let mut query = Query::select();
     query
         .column(deelname::Column::AmbtelijkeFusieId)
         .from(deelname::Entity)
         .and_where(deelname::Column::GemeenteId.in_subquery(gemeenten));
     if let Some(peildatum) = peildatum {
-        query.cond_where(geldig_op(deelname::Column::Begindatum, deelname::Column::Einddatum, peildatum, false));
+        query.cond_where(valid_on(
+            deelname::Column::Begindatum,
+            deelname::Column::Einddatum,
+            peildatum,
+            MissingBegin::Unknown,
+        ));
     }
     query.take()
 }
@@ -152,4 +160,61 @@ pub async fn evaluaties(
     }
     let ordered = select.clone().order_by_asc(evaluatie::Column::Sleutel);
     page(db, select, ordered, window, total).await
+}
+
+/// The ambtelijke fusie with this sleutel, if any.
+///
+/// # Errors
+/// The database error.
+pub async fn by_sleutel(
+    db: &impl ConnectionTrait,
+    sleutel: &Sleutel,
+) -> Result<Option<ambtelijke_fusie::Model>, DbErr> {
+    ambtelijke_fusie::Entity::find().filter(ambtelijke_fusie::Column::Sleutel.eq(sleutel.as_str())).one(db).await
+}
+
+/// The ambtelijke fusie with this row ID, if any.
+///
+/// # Errors
+/// The database error.
+pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> Result<Option<ambtelijke_fusie::Model>, DbErr> {
+    ambtelijke_fusie::Entity::find_by_id(id).one(db).await
+}
+
+/// The ambtelijke fusies with these row IDs.
+///
+/// # Errors
+/// The database error.
+pub async fn by_ids(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<Vec<ambtelijke_fusie::Model>, DbErr> {
+    ambtelijke_fusie::Entity::find().filter(ambtelijke_fusie::Column::Id.is_in(ids)).all(db).await
+}
+
+/// Inserts an ambtelijke fusie and returns it as stored.
+///
+/// # Errors
+/// The database error.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    row: ambtelijke_fusie::ActiveModel,
+) -> Result<ambtelijke_fusie::Model, DbErr> {
+    row.insert(db).await
+}
+
+/// Writes the changed columns of an ambtelijke fusie and returns it as stored.
+///
+/// # Errors
+/// The database error.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    row: ambtelijke_fusie::ActiveModel,
+) -> Result<ambtelijke_fusie::Model, DbErr> {
+    row.update(db).await
+}
+
+/// Deletes an ambtelijke fusie (its deelnames first: see [`super::deelname::delete`]).
+///
+/// # Errors
+/// The database error.
+pub async fn delete(db: &impl ConnectionTrait, id: i32) -> Result<(), DbErr> {
+    ambtelijke_fusie::Entity::delete_by_id(id).exec(db).await.map(|_| ())
 }

@@ -1,10 +1,11 @@
-//! Reads of municipalities and provinces.
+//! Municipalities and provinces: the API's list reads and the write use-cases' lookups.
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{Slice, Total, Window, geldig_op, like_pattern, page};
+use super::{Slice, Total, Window, like_pattern, page, valid_on};
+use crate::domain::{CbsCode, MissingBegin};
 use crate::entity::{gemeente, provincie};
 
 /// Which municipalities a list holds.
@@ -31,7 +32,12 @@ pub async fn list(
 ) -> Result<Slice<gemeente::Model>, DbErr> {
     let mut select = gemeente::Entity::find();
     if let Some(peildatum) = filter.peildatum {
-        select = select.filter(geldig_op(gemeente::Column::Begindatum, gemeente::Column::Einddatum, peildatum, true));
+        select = select.filter(valid_on(
+            gemeente::Column::Begindatum,
+            gemeente::Column::Einddatum,
+            peildatum,
+            MissingBegin::Open,
+        ));
     }
     if let Some(code) = &filter.provincie {
         let provincie_ids = Query::select()
@@ -54,4 +60,68 @@ pub async fn list(
 /// The database error.
 pub async fn provincies(db: &impl ConnectionTrait) -> Result<Vec<provincie::Model>, DbErr> {
     provincie::Entity::find().order_by_asc(provincie::Column::Naam).all(db).await
+}
+
+/// The municipality with this CBS code, if any.
+///
+/// # Errors
+/// The database error.
+pub async fn by_code(db: &impl ConnectionTrait, code: &CbsCode) -> Result<Option<gemeente::Model>, DbErr> {
+    gemeente::Entity::find().filter(gemeente::Column::Code.eq(code.as_str())).one(db).await
+}
+
+/// The municipality with this row ID, if any.
+///
+/// # Errors
+/// The database error.
+pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> Result<Option<gemeente::Model>, DbErr> {
+    gemeente::Entity::find_by_id(id).one(db).await
+}
+
+/// The province with this CBS code (`PV28`, any case, surrounding spaces ignored), if any.
+///
+/// # Errors
+/// The database error.
+pub async fn provincie_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<provincie::Model>, DbErr> {
+    provincie::Entity::find().filter(provincie::Column::Code.eq(code.trim().to_uppercase())).one(db).await
+}
+
+/// Inserts a municipality and returns it as stored.
+///
+/// # Errors
+/// The database error.
+pub async fn insert(db: &impl ConnectionTrait, row: gemeente::ActiveModel) -> Result<gemeente::Model, DbErr> {
+    row.insert(db).await
+}
+
+/// Writes the changed columns of a municipality and returns it as stored.
+///
+/// # Errors
+/// The database error.
+pub async fn update(db: &impl ConnectionTrait, row: gemeente::ActiveModel) -> Result<gemeente::Model, DbErr> {
+    row.update(db).await
+}
+
+/// The municipalities with these row IDs.
+///
+/// # Errors
+/// The database error.
+pub async fn by_ids(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<Vec<gemeente::Model>, DbErr> {
+    gemeente::Entity::find().filter(gemeente::Column::Id.is_in(ids)).all(db).await
+}
+
+/// The province with this row ID, if any.
+///
+/// # Errors
+/// The database error.
+pub async fn provincie_by_id(db: &impl ConnectionTrait, id: i32) -> Result<Option<provincie::Model>, DbErr> {
+    provincie::Entity::find_by_id(id).one(db).await
+}
+
+/// Whether the registry holds any municipality (an empty one gets the bundled dataset).
+///
+/// # Errors
+/// The database error.
+pub async fn any(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    Ok(gemeente::Entity::find().one(db).await?.is_some())
 }

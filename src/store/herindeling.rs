@@ -1,11 +1,11 @@
-//! Reads of herindelingen.
+//! Herindelingen: the API's list reads and the write use-cases' lookups and writes.
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{Slice, Total, Window, page};
-use crate::domain::HerindelingSoort;
+use crate::domain::{HerindelingRol, HerindelingSoort};
 use crate::entity::{gemeente, herindeling, herindeling_gemeente};
 
 /// Which herindelingen a list holds.
@@ -60,4 +60,58 @@ pub async fn list(
     }
     let ordered = select.clone().order_by_asc(Column::Datum).order_by_asc(Column::Sleutel);
     page(db, select, ordered, window, total).await
+}
+
+/// The herindeling with this sleutel, if any.
+///
+/// # Errors
+/// The database error.
+pub async fn by_sleutel(db: &impl ConnectionTrait, sleutel: &str) -> Result<Option<herindeling::Model>, DbErr> {
+    herindeling::Entity::find().filter(herindeling::Column::Sleutel.eq(sleutel)).one(db).await
+}
+
+/// Inserts a herindeling and returns it as stored.
+///
+/// # Errors
+/// The database error.
+pub async fn insert(db: &impl ConnectionTrait, row: herindeling::ActiveModel) -> Result<herindeling::Model, DbErr> {
+    row.insert(db).await
+}
+
+/// Inserts one municipality's role in a herindeling.
+///
+/// # Errors
+/// The database error.
+pub async fn insert_gemeente(db: &impl ConnectionTrait, row: herindeling_gemeente::ActiveModel) -> Result<(), DbErr> {
+    row.insert(db).await.map(|_| ())
+}
+
+/// The herindeling that abolished this municipality, if any.
+///
+/// # Errors
+/// The database error.
+pub async fn abolishing(db: &impl ConnectionTrait, gemeente_id: i32) -> Result<Option<herindeling::Model>, DbErr> {
+    let link = herindeling_gemeente::Entity::find()
+        .filter(herindeling_gemeente::Column::GemeenteId.eq(gemeente_id))
+        .filter(herindeling_gemeente::Column::Rol.eq(HerindelingRol::Opgeheven))
+        .one(db)
+        .await?;
+    match link {
+        Some(link) => herindeling::Entity::find_by_id(link.herindeling_id).one(db).await,
+        None => Ok(None),
+    }
+}
+
+/// The municipalities of a herindeling with their roles.
+///
+/// # Errors
+/// The database error.
+pub async fn members(
+    db: &impl ConnectionTrait,
+    herindeling_id: i32,
+) -> Result<Vec<herindeling_gemeente::Model>, DbErr> {
+    herindeling_gemeente::Entity::find()
+        .filter(herindeling_gemeente::Column::HerindelingId.eq(herindeling_id))
+        .all(db)
+        .await
 }

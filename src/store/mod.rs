@@ -1,16 +1,23 @@
-//! Every database read of the API. Functions take `&impl ConnectionTrait`, so they run on a pool
-//! or inside a transaction alike, and know nothing about GraphQL.
+//! Every database query: the API's reads, and the lookups and writes of the write use-cases.
+//! Functions take `&impl ConnectionTrait`, so they run on a pool or inside a use-case's
+//! transaction alike, and know nothing about GraphQL or the registry's rules.
 
 pub mod batch;
+pub mod bron;
+pub mod deelname;
+pub mod evaluatie;
 pub mod fusie;
 pub mod gemeente;
 pub mod herindeling;
 pub mod onderzoek;
+pub mod register_teller;
 pub mod statistiek;
 pub mod wijziging;
 
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QuerySelect, Select};
+
+use crate::domain::MissingBegin;
 
 /// A window of a list: skip `offset` rows, return at most `limit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,16 +79,18 @@ where
     }
 }
 
-/// Rows valid on `peildatum`. `unknown_begin_is_open` says what a missing begin date means:
-/// for municipalities "since before the register starts" (open), for cooperations "not known"
-/// (so the row is not claimed to be valid on any particular date).
-pub fn geldig_op<C: ColumnTrait>(begin: C, einde: C, peildatum: NaiveDate, unknown_begin_is_open: bool) -> Condition {
-    let begin_ok = if unknown_begin_is_open {
-        Condition::any().add(begin.is_null()).add(begin.lte(peildatum))
-    } else {
-        Condition::all().add(begin.is_not_null()).add(begin.lte(peildatum))
+/// Rows whose period (`begin`, `einde`) is valid on `peildatum`: the rule of
+/// [`Periode::is_valid_on`](crate::domain::Periode::is_valid_on) in SQL, with `missing_begin`
+/// saying whether a row without begin has begun. The property test in `tests/periode_sql.rs`
+/// checks that the two agree.
+pub fn valid_on<C: ColumnTrait>(begin: C, einde: C, peildatum: NaiveDate, missing_begin: MissingBegin) -> Condition {
+    let begun = match missing_begin {
+        MissingBegin::Open => Condition::any().add(begin.is_null()).add(begin.lte(peildatum)),
+        // `begin <= peildatum` alone is NULL, not true, for a missing begin; the explicit test
+        // says so in the query instead of leaning on three-valued logic.
+        MissingBegin::Unknown => Condition::all().add(begin.is_not_null()).add(begin.lte(peildatum)),
     };
-    Condition::all().add(begin_ok).add(Condition::any().add(einde.is_null()).add(einde.gte(peildatum)))
+    Condition::all().add(begun).add(Condition::any().add(einde.is_null()).add(einde.gte(peildatum)))
 }
 
 /// `%fragment%` for a case-insensitive LIKE, with LIKE's wildcards in the fragment escaped away.

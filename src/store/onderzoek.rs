@@ -1,10 +1,12 @@
-//! Reads of studies.
+//! Studies and their figures: the API's list read and the lookups and writes of the study
+//! use-case.
 
 use sea_orm::sea_query::NullOrdering;
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Order, QueryOrder};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter, QueryOrder};
 
 use super::{Slice, Total, Window, page};
-use crate::entity::onderzoek;
+use crate::domain::Sleutel;
+use crate::entity::{kengetal, onderzoek};
 
 /// One page of studies, newest first, and the total number (see [`Total`]).
 ///
@@ -17,4 +19,28 @@ pub async fn list(db: &impl ConnectionTrait, window: Window, total: Total) -> Re
         .order_by_with_nulls(onderzoek::Column::Publicatiedatum, Order::Desc, NullOrdering::Last)
         .order_by_asc(onderzoek::Column::Sleutel);
     page(db, select, ordered, window, total).await
+}
+
+/// The study with this sleutel, if any.
+///
+/// # Errors
+/// The database error.
+pub async fn by_sleutel(db: &impl ConnectionTrait, sleutel: &Sleutel) -> Result<Option<onderzoek::Model>, DbErr> {
+    onderzoek::Entity::find().filter(onderzoek::Column::Sleutel.eq(sleutel.as_str())).one(db).await
+}
+
+/// Inserts a study and returns it as stored.
+///
+/// # Errors
+/// The database error.
+pub async fn insert(db: &impl ConnectionTrait, row: onderzoek::ActiveModel) -> Result<onderzoek::Model, DbErr> {
+    row.insert(db).await
+}
+
+/// Inserts one figure of a study.
+///
+/// # Errors
+/// The database error.
+pub async fn insert_kengetal(db: &impl ConnectionTrait, row: kengetal::ActiveModel) -> Result<(), DbErr> {
+    kengetal::Entity::insert(row).exec_without_returning(db).await.map(|_| ())
 }

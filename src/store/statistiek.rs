@@ -2,7 +2,7 @@
 //!
 //! Five statements fetch what was valid that day (a sixth, the organisations the studies counted,
 //! only when a study published a count of organisations for it); the counting is done in memory by
-//! [`Statistiek::tel`], a pure function with its own tests.
+//! [`Statistiek::count`], a pure function with its own tests.
 
 use std::collections::{HashMap, HashSet};
 
@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::geldig_op;
-use crate::domain::{KengetalSoort, Reikwijdte, Vorm};
+use super::valid_on;
+use crate::domain::{KengetalSoort, MissingBegin, Reikwijdte, Vorm};
 use crate::entity::{ambtelijke_fusie, deelname, gemeente, kengetal, onderzoek_fusie, provincie};
 
 /// What the registry counts on one date.
@@ -66,19 +66,24 @@ pub struct KengetalVergelijking {
 ///
 /// # Errors
 /// The database error.
-pub async fn op(db: &impl ConnectionTrait, peildatum: NaiveDate) -> Result<Statistiek, DbErr> {
+pub async fn count_on(db: &impl ConnectionTrait, peildatum: NaiveDate) -> Result<Statistiek, DbErr> {
     let provincies = provincie::Entity::find().order_by_asc(provincie::Column::Naam).all(db).await?;
     let gemeenten_per_provincie: Vec<(i32, i64)> = gemeente::Entity::find()
         .select_only()
         .column(gemeente::Column::ProvincieId)
         .column_as(Expr::col(gemeente::Column::Id).count(), "aantal")
-        .filter(geldig_op(gemeente::Column::Begindatum, gemeente::Column::Einddatum, peildatum, true))
+        .filter(valid_on(gemeente::Column::Begindatum, gemeente::Column::Einddatum, peildatum, MissingBegin::Open))
         .group_by(gemeente::Column::ProvincieId)
         .into_tuple()
         .all(db)
         .await?;
     let fusies = ambtelijke_fusie::Entity::find()
-        .filter(geldig_op(ambtelijke_fusie::Column::Begindatum, ambtelijke_fusie::Column::Einddatum, peildatum, false))
+        .filter(valid_on(
+            ambtelijke_fusie::Column::Begindatum,
+            ambtelijke_fusie::Column::Einddatum,
+            peildatum,
+            MissingBegin::Unknown,
+        ))
         .all(db)
         .await?;
     // (fusie, gemeente, provincie of the gemeente) for every deelname running that day.
@@ -88,7 +93,7 @@ pub async fn op(db: &impl ConnectionTrait, peildatum: NaiveDate) -> Result<Stati
         .column(deelname::Column::GemeenteId)
         .column(gemeente::Column::ProvincieId)
         .inner_join(gemeente::Entity)
-        .filter(geldig_op(deelname::Column::Begindatum, deelname::Column::Einddatum, peildatum, false))
+        .filter(valid_on(deelname::Column::Begindatum, deelname::Column::Einddatum, peildatum, MissingBegin::Unknown))
         .into_tuple()
         .all(db)
         .await?;
@@ -112,7 +117,7 @@ pub async fn op(db: &impl ConnectionTrait, peildatum: NaiveDate) -> Result<Stati
             .all(db)
             .await?
     };
-    Ok(Statistiek::tel(
+    Ok(Statistiek::count(
         peildatum,
         provincies,
         &gemeenten_per_provincie,
@@ -127,7 +132,7 @@ impl Statistiek {
     /// Counts from the rows valid on `peildatum`. `deelnames` are (fusie id, gemeente id,
     /// provincie id of that gemeente); `organisaties` are the organisations attributed to the
     /// studies whose figures are given, in order.
-    pub fn tel(
+    pub fn count(
         peildatum: NaiveDate,
         provincies: Vec<provincie::Model>,
         gemeenten_per_provincie: &[(i32, i64)],

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use async_graphql::parser::types::OperationType;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::SinkExt;
 use futures_util::stream::{SplitSink, SplitStream, StreamExt};
@@ -23,7 +24,8 @@ use tracing::Instrument;
 
 use super::KeepAlive;
 use super::message::{self, ClientMessage, Protocol};
-use crate::app::{AppState, graphql_http, input_check};
+use crate::app::state::AppState;
+use crate::app::{error_body, graphql_http, input_check};
 use crate::auth::{self, Caller};
 
 /// Messages waiting for the writer.
@@ -33,7 +35,7 @@ const OUTBOX: usize = 64;
 /// is written.
 type Outgoing = (Message, Option<OwnedSemaphorePermit>);
 
-/// How a connection behaves; see [`crate::app::Options`] for the meaning of each.
+/// How a connection behaves; see [`crate::app::state::Options`] for the meaning of each.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
     pub init_timeout: Duration,
@@ -46,12 +48,14 @@ pub struct Settings {
 }
 
 /// How an operation's task ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Outcome {
     /// All results were sent; `complete` follows.
     Completed,
-    /// An `error` message ended it; nothing follows.
-    Failed,
+    /// It ends with this `error` message, and nothing follows. The connection sends it only
+    /// after freeing the operation's ID: a client may reuse the ID as soon as it reads the
+    /// message, and must not find it still taken (4409).
+    Failed(String),
     /// The writer is gone.
     Gone,
 }
@@ -206,27 +210,34 @@ impl Connection {
         if self.ids.len() >= self.settings.max_operations {
             let text = format!("at most {} operations may run on one connection", self.settings.max_operations);
             return self
-                .send(message::error(self.protocol, &id, &[message::coded(&text, "TOO_MANY_OPERATIONS")]))
+                .send(message::error(self.protocol, &id, &[error_body::error("TOO_MANY_OPERATIONS", &text, None)]))
                 .await;
         }
         let mut request = match graphql_http::from_fields(payload) {
             Ok(request) => request,
             Err(refusal) => return Some(Some((4400, format!("invalid message: {}", refusal.message)))),
         };
-        if let Err(err) = input_check::check(&request) {
-            let error = graphql_http::coded_error(err.public_message(), err.code(), err.field());
-            let error = serde_json::to_value(error).unwrap_or(Value::Null);
+        if let Err(unresolved) = self.state.options.persisted.resolve(&mut request) {
+            let error = error_body::error(unresolved.code(), &unresolved.message(), None);
             return self.send(message::error(self.protocol, &id, &[error])).await;
+        }
+        if let Err(err) = input_check::check(&request) {
+            return self.send(message::error(self.protocol, &id, &[error_body::of(&err)])).await;
         }
         match self.current_caller().await {
             Ok(Some(caller)) => request = request.data(caller),
             Ok(None) => {}
             Err(()) => {
-                let error = message::coded("internal error", "INTERNAL_SERVER_ERROR");
-                return self.send(message::error(self.protocol, &id, &[error])).await;
+                return self.send(message::error(self.protocol, &id, &[error_body::internal()])).await;
             }
         }
+        // Queries and mutations take their turn among the requests executing at once, as over
+        // HTTP; a subscription waits for events, and its events are small.
+        let is_subscription =
+            graphql_http::selected_operation(&request).is_some_and(|(ty, _)| ty == OperationType::Subscription);
         let operation = Operation {
+            running: (!is_subscription).then(|| self.state.running.clone()),
+            _counted: is_subscription.then(|| self.state.metrics.subscription_started()),
             id: id.clone(),
             protocol: self.protocol,
             outbox: self.outbox.clone(),
@@ -310,15 +321,16 @@ impl Connection {
 }
 
 /// What the client is told when an operation's task has ended: `complete` after its results,
-/// nothing after an `error` message, and an internal error when it panicked. The panic stays in
+/// the `error` message that ended it, and an internal error when it panicked. The panic stays in
 /// its task; the connection and its other operations go on.
 fn finished_message(protocol: Protocol, id: &str, outcome: Result<Outcome, tokio::task::JoinError>) -> Option<String> {
     match outcome {
         Ok(Outcome::Completed) => Some(message::complete(id)),
-        Ok(Outcome::Failed | Outcome::Gone) => None,
+        Ok(Outcome::Failed(error)) => Some(error),
+        Ok(Outcome::Gone) => None,
         Err(err) if err.is_panic() => {
             tracing::error!(operation = %id, "an operation panicked; answered with INTERNAL_SERVER_ERROR");
-            Some(message::error(protocol, id, &[message::coded("internal error", "INTERNAL_SERVER_ERROR")]))
+            Some(message::error(protocol, id, &[error_body::internal()]))
         }
         Err(_) => None,
     }
@@ -326,6 +338,10 @@ fn finished_message(protocol: Protocol, id: &str, outcome: Result<Outcome, tokio
 
 /// One running operation: executes the request and sends each result.
 struct Operation {
+    /// Permits of the requests executing at once; `None` for a subscription.
+    running: Option<Arc<Semaphore>>,
+    /// Counts a subscription among the active ones while it runs.
+    _counted: Option<crate::app::metrics::ActiveSubscription>,
     id: String,
     protocol: Protocol,
     outbox: mpsc::Sender<Outgoing>,
@@ -338,9 +354,15 @@ impl Operation {
     async fn run(self, schema: crate::graphql::RegistrySchema, request: async_graphql::Request) -> Outcome {
         let query = request.query.clone();
         let operation_name = request.operation_name.clone();
+        // Held while the query executes; never while waiting for the client to read its result.
+        let mut running = match &self.running {
+            Some(permits) => permits.clone().acquire_owned().await.ok(),
+            None => None,
+        };
         let mut results = schema.execute_stream(request);
         let mut first = true;
         while let Some(mut response) = results.next().await {
+            drop(running.take());
             if first && graphql_http::is_request_error(&response) {
                 graphql_http::explain_operation_errors(&query, operation_name.as_deref(), &mut response.errors);
                 // graphql-transport-ws sends errors that kept the operation from running as an
@@ -348,16 +370,13 @@ impl Operation {
                 if self.protocol == Protocol::TransportWs && refused_before_running(&response) {
                     let errors: Vec<Value> =
                         response.errors.iter().filter_map(|e| serde_json::to_value(e).ok()).collect();
-                    return self.send_error(&errors).await;
+                    return self.failed(&errors);
                 }
             }
             first = false;
             let Some(payload) = graphql_http::serialize_capped(&response, self.max_response_bytes) else {
-                let text = format!(
-                    "the response would be larger than {} bytes; ask for fewer fields or smaller pages",
-                    self.max_response_bytes
-                );
-                return self.send_error(&[message::coded(&text, "RESPONSE_TOO_LARGE")]).await;
+                let text = graphql_http::too_large(self.max_response_bytes);
+                return self.failed(&[error_body::error(graphql_http::RESPONSE_TOO_LARGE, &text, None)]);
             };
             let text = message::next(self.protocol, &self.id, &payload);
             let size = u32::try_from(text.len()).unwrap_or(u32::MAX);
@@ -372,12 +391,8 @@ impl Operation {
         Outcome::Completed
     }
 
-    async fn send_error(&self, errors: &[Value]) -> Outcome {
-        let text = message::error(self.protocol, &self.id, errors);
-        match self.outbox.send((Message::text(text), None)).await {
-            Ok(()) => Outcome::Failed,
-            Err(_) => Outcome::Gone,
-        }
+    fn failed(&self, errors: &[Value]) -> Outcome {
+        Outcome::Failed(message::error(self.protocol, &self.id, errors))
     }
 }
 
@@ -459,6 +474,8 @@ mod tests {
         let (outbox, mut outgoing) = mpsc::channel(4);
         let overflow = Arc::new(Notify::new());
         let operation = Operation {
+            running: None,
+            _counted: None,
             id: "1".to_owned(),
             protocol: Protocol::TransportWs,
             outbox,

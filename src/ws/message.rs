@@ -114,11 +114,6 @@ pub fn complete(id: &str) -> String {
     format!(r#"{{"type":"complete","id":{}}}"#, quoted(id))
 }
 
-/// One GraphQL error with a code, as used in `error` messages.
-pub fn coded(message: &str, code: &str) -> Value {
-    serde_json::json!({ "message": message, "extensions": { "code": code } })
-}
-
 fn quoted(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
 }

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_graphql::{Request, Variables};
+use fusieregister::auth::Caller;
 use fusieregister::dataset::{self, Dataset};
+use fusieregister::domain::TokenRol;
 use fusieregister::graphql::{RegistrySchema, build_schema};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -100,8 +102,31 @@ pub async fn schema() -> RegistrySchema {
 
 /// Runs `query` and returns the whole response as JSON (`data` and `errors`).
 pub async fn run(schema: &RegistrySchema, query: &str, variables: Value) -> Value {
-    let request = Request::new(query).variables(Variables::from_json(variables));
+    as_caller(schema, None, query, variables).await
+}
+
+/// A caller with `rol`, as its token's name `redactie-bzk` records it in the change log.
+pub fn caller(rol: TokenRol) -> Caller {
+    Caller { token_id: 1, naam: "redactie-bzk".to_owned(), rol }
+}
+
+/// The caller the write tests use unless they test roles.
+pub fn editor() -> Caller {
+    caller(TokenRol::Editor)
+}
+
+/// Runs `query` as `caller` (`None`: without a token) and returns the whole response as JSON.
+pub async fn as_caller(schema: &RegistrySchema, caller: Option<Caller>, query: &str, variables: Value) -> Value {
+    let mut request = Request::new(query).variables(Variables::from_json(variables));
+    if let Some(caller) = caller {
+        request = request.data(caller);
+    }
     serde_json::to_value(schema.execute(request).await).expect("response serialises")
+}
+
+/// Runs `query` as [`editor`].
+pub async fn write(schema: &RegistrySchema, query: &str, variables: Value) -> Value {
+    as_caller(schema, Some(editor()), query, variables).await
 }
 
 /// Runs `query`, asserts that it has no errors, and returns `data`.
@@ -114,6 +139,11 @@ pub async fn data(schema: &RegistrySchema, query: &str, variables: Value) -> Val
 /// The `extensions.code` of the first error of a response.
 pub fn first_error_code(response: &Value) -> &str {
     response["errors"][0]["extensions"]["code"].as_str().unwrap_or("<no code>")
+}
+
+/// The `extensions.field` of the first error of a response.
+pub fn first_error_field(response: &Value) -> &str {
+    response["errors"][0]["extensions"]["field"].as_str().unwrap_or("<no field>")
 }
 
 /// Counts every SQL statement sea-orm sends on the connection (and its clones made afterwards).

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use fusieregister::app::{AppState, Options, router};
+use fusieregister::app::{AppState, Options};
 use fusieregister::domain::TokenRol;
 use futures_util::{SinkExt, StreamExt};
 use sea_orm::DatabaseConnection;
@@ -30,8 +30,7 @@ pub async fn serve_state(conn: DatabaseConnection, options: Options) -> (SocketA
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let state = AppState::with_options(conn, options);
-    let app = router(state.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    tokio::spawn(fusieregister::app::serve_on(listener, state.clone(), std::future::pending()));
     (address, token, state)
 }
 
@@ -97,22 +96,27 @@ pub async fn start(socket: &mut Socket, protocol: &str, id: &str, query: &str, v
     socket.send(Message::text(message.to_string())).await.unwrap();
 }
 
-/// The next message that is not a keep-alive.
+/// The next message that is not a keep-alive; a close frame comes as a message of its own kind.
 pub async fn receive(socket: &mut Socket) -> Value {
     loop {
-        let message = next_message(socket).await;
-        if let Message::Text(text) = message {
-            let json: Value = serde_json::from_str(&text).unwrap();
-            if json["type"] != "ka" && json["type"] != "ping" && json["type"] != "pong" {
-                return json;
+        match next_message(socket).await {
+            Message::Text(text) => {
+                let json: Value = serde_json::from_str(&text).unwrap();
+                if json["type"] != "ka" && json["type"] != "ping" && json["type"] != "pong" {
+                    return json;
+                }
             }
+            // Returned rather than skipped, so the caller's assertion shows why the socket closed.
+            Message::Close(frame) => return json!({ "type": "closed by the server", "frame": format!("{frame:?}") }),
+            _ => {}
         }
     }
 }
 
 /// The next message of any kind, keep-alives included.
 pub async fn next_message(socket: &mut Socket) -> Message {
-    tokio::time::timeout(HANG_GUARD, socket.next()).await.expect("a message arrives").unwrap().unwrap()
+    let next = tokio::time::timeout(HANG_GUARD, socket.next()).await.expect("a message arrives");
+    next.expect("the socket is still open").expect("the socket did not fail")
 }
 
 /// The `volgnummer` of a `next` (or legacy `data`) message of the change feed.

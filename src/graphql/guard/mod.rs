@@ -6,7 +6,7 @@
 //! levels deep through `ofType`) was refused and no IDE or code generator could load the
 //! schema. And they, like async-graphql's recursion check, expand every fragment spread anew,
 //! so a 1 KB document of fragments that each spread the next twice took minutes on a runtime
-//! thread. Here each fragment is measured once (see [`measure`]), and the figures that
+//! thread. Here each fragment is measured once (see `measure.rs`), and the figures that
 //! async-graphql's walks depend on (tokens, nesting, expanded selections) are bounded first.
 //!
 //! Two separate budgets: data fields (depth, and a cost that counts list fields by their page
@@ -16,14 +16,22 @@
 mod lexer;
 mod measure;
 mod types;
+mod variables;
 
-use std::sync::Arc;
-
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest};
 use async_graphql::{Request, ServerError, ServerResult};
 
 pub use measure::{Measure, Unmeasurable, measure_document};
 pub use types::TypeIndex;
+pub use variables::selected_operation;
+
+/// The type and name of the operation a request runs, as the guard found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectedOperation {
+    /// Query, mutation or subscription.
+    pub kind: async_graphql::parser::types::OperationType,
+    /// The operation's name in the document, if it has one.
+    pub name: Option<String>,
+}
 
 /// The bounds the guard enforces; [`Limits::default`] suits this registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,51 +177,42 @@ pub fn check_measure(measure: &Measure, limits: &Limits) -> Result<(), Refusal> 
     Ok(())
 }
 
-/// The extension factory; add it to the schema once, with the schema's [`TypeIndex`].
+/// The guard over one schema; the request pipeline (`super::pipeline`) runs it first.
 pub struct QueryGuard {
     limits: Limits,
-    types: Arc<TypeIndex>,
+    types: TypeIndex,
 }
 
 impl QueryGuard {
     /// A guard with `limits` over the schema described by `types`.
     pub fn new(limits: Limits, types: TypeIndex) -> Self {
-        Self { limits, types: Arc::new(types) }
+        Self { limits, types }
     }
-}
 
-impl ExtensionFactory for QueryGuard {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(GuardExtension { limits: self.limits, types: self.types.clone() })
-    }
-}
-
-struct GuardExtension {
-    limits: Limits,
-    types: Arc<TypeIndex>,
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for GuardExtension {
     /// Runs before async-graphql parses and validates: the text is scanned, parsed once here
-    /// (the parsed document is handed on, so it is not parsed twice) and measured.
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
+    /// (the parsed document stays in the request, so it is not parsed twice) and measured.
+    ///
+    /// Returns the operation the request selects, when the document parses and selects one.
+    ///
+    /// # Errors
+    /// The coded refusal of a document over a limit, or of a required variable without value.
+    pub fn check(&self, request: &mut Request) -> ServerResult<Option<SelectedOperation>> {
         check_text(&request.query, &self.limits).map_err(Refusal::into_server_error)?;
         let variables = request.variables.clone();
+        let operation_name = request.operation_name.clone();
         let document = match request.parsed_query() {
             Ok(document) => document,
             // Left to async-graphql, which parses again and reports the error with its position.
-            Err(_) => return next.run(ctx, request).await,
+            Err(_) => return Ok(None),
         };
         let measure = measure_document(document, &variables, &self.types, self.limits.max_nesting)
             .map_err(|err| unmeasurable(err, &self.limits))?;
         check_measure(&measure, &self.limits).map_err(Refusal::into_server_error)?;
-        next.run(ctx, request).await
+        variables::check_required(document, operation_name.as_deref(), &variables)?;
+        Ok(selected_operation(document, operation_name.as_deref()).map(|(name, operation)| SelectedOperation {
+            kind: operation.node.ty,
+            name: name.map(ToString::to_string),
+        }))
     }
 }
 

@@ -2,13 +2,17 @@
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 
+use super::parse::{codes, periode_from};
 use crate::auth::require;
-use crate::domain::{Eindreden, NodeId, Rechtsvorm, Reikwijdte, Rol, TokenRol};
-use crate::error::AppError;
+use crate::domain::{CbsCode, Eindreden, NodeId, Rechtsvorm, Reikwijdte, Rol, Sleutel, TokenRol};
+use crate::error::{AppError, InField};
 use crate::graphql::context::db;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::{AmbtelijkeFusie, Deelname};
-use crate::service::fusie::{self, FusieWijziging, NieuweDeelname, NieuweFusie};
+use crate::service::fusie::{
+    self, AddDeelname, ChangeAmbtelijkeFusie, DeleteDeelname, EndAmbtelijkeFusie, EndDeelname, NewFusie,
+    RegisterCentrumconstructie, RegisterFusieorganisatie,
+};
 
 /// A new fusieorganisatie with its deelnemers.
 #[derive(InputObject)]
@@ -165,6 +169,26 @@ pub struct DeelnamePayload {
     pub deelname: Deelname,
 }
 
+/// A new fusie's attributes, parsed: the sleutel's form and the period's order are checked here,
+/// once, before any use-case runs.
+fn new_fusie(
+    sleutel: &str,
+    naam: String,
+    afkorting: Option<String>,
+    rechtsvorm: Rechtsvorm,
+    reikwijdte: Reikwijdte,
+    (begindatum, einddatum): (Date, Option<Date>),
+) -> Result<NewFusie, AppError> {
+    Ok(NewFusie {
+        sleutel: Sleutel::parse(sleutel).in_field("sleutel")?,
+        naam,
+        afkorting,
+        rechtsvorm,
+        reikwijdte,
+        periode: periode_from(begindatum, einddatum)?,
+    })
+}
+
 fn payload(
     (fusie, deelnames): (crate::entity::ambtelijke_fusie::Model, Vec<crate::entity::deelname::Model>),
 ) -> AmbtelijkeFusiePayload {
@@ -187,16 +211,18 @@ impl FusieMutation {
         #[graphql(desc = "The new fusieorganisatie.")] input: RegistreerFusieorganisatieInput,
     ) -> Result<AmbtelijkeFusiePayload, AppError> {
         let caller = require(ctx, TokenRol::Editor)?;
-        let nieuw = NieuweFusie {
-            sleutel: input.sleutel,
-            naam: input.naam,
-            afkorting: input.afkorting,
-            rechtsvorm: input.rechtsvorm,
-            reikwijdte: input.reikwijdte,
-            begindatum: input.begindatum.0,
-            einddatum: input.einddatum.map(|d| d.0),
+        let command = RegisterFusieorganisatie {
+            fusie: new_fusie(
+                &input.sleutel,
+                input.naam,
+                input.afkorting,
+                input.rechtsvorm,
+                input.reikwijdte,
+                (input.begindatum, input.einddatum),
+            )?,
+            deelnemers: codes("deelnemers", &input.deelnemers)?,
         };
-        fusie::registreer_fusieorganisatie(db(ctx)?, &caller.naam, nieuw, &input.deelnemers).await.map(payload)
+        fusie::register_fusieorganisatie(db(ctx)?, &caller.naam, command).await.map(payload)
     }
 
     /// Registers a centrumconstructie with its centrumgemeente and afnemers from its first day.
@@ -206,18 +232,19 @@ impl FusieMutation {
         #[graphql(desc = "The new centrumconstructie.")] input: RegistreerCentrumconstructieInput,
     ) -> Result<AmbtelijkeFusiePayload, AppError> {
         let caller = require(ctx, TokenRol::Editor)?;
-        let nieuw = NieuweFusie {
-            sleutel: input.sleutel,
-            naam: input.naam,
-            afkorting: input.afkorting,
-            rechtsvorm: input.rechtsvorm,
-            reikwijdte: input.reikwijdte,
-            begindatum: input.begindatum.0,
-            einddatum: input.einddatum.map(|d| d.0),
+        let command = RegisterCentrumconstructie {
+            fusie: new_fusie(
+                &input.sleutel,
+                input.naam,
+                input.afkorting,
+                input.rechtsvorm,
+                input.reikwijdte,
+                (input.begindatum, input.einddatum),
+            )?,
+            centrumgemeente: CbsCode::parse(&input.centrumgemeente).in_field("centrumgemeente")?,
+            afnemers: codes("afnemers", &input.afnemers)?,
         };
-        fusie::registreer_centrumconstructie(db(ctx)?, &caller.naam, nieuw, &input.centrumgemeente, &input.afnemers)
-            .await
-            .map(payload)
+        fusie::register_centrumconstructie(db(ctx)?, &caller.naam, command).await.map(payload)
     }
 
     /// Adds a municipality to an ambtelijke fusie.
@@ -227,14 +254,13 @@ impl FusieMutation {
         #[graphql(desc = "The new deelname.")] input: VoegDeelnameToeInput,
     ) -> Result<DeelnamePayload, AppError> {
         let caller = require(ctx, TokenRol::Editor)?;
-        let nieuw = NieuweDeelname {
-            sleutel: input.sleutel,
-            gemeente: input.gemeente,
+        let command = AddDeelname {
+            sleutel: Sleutel::parse(&input.sleutel).in_field("sleutel")?,
+            gemeente: CbsCode::parse(&input.gemeente).in_field("gemeente")?,
             rol: input.rol,
-            begindatum: input.begindatum.0,
-            einddatum: input.einddatum.map(|d| d.0),
+            periode: periode_from(input.begindatum, input.einddatum)?,
         };
-        let deelname = fusie::voeg_deelname_toe(db(ctx)?, &caller.naam, nieuw).await?;
+        let deelname = fusie::add_deelname(db(ctx)?, &caller.naam, command).await?;
         Ok(DeelnamePayload { deelname: Deelname(deelname) })
     }
 
@@ -245,15 +271,13 @@ impl FusieMutation {
         #[graphql(desc = "Which deelname ends, and when.")] input: BeeindigDeelnameInput,
     ) -> Result<DeelnamePayload, AppError> {
         let caller = require(ctx, TokenRol::Editor)?;
-        let deelname = fusie::beeindig_deelname(
-            db(ctx)?,
-            &caller.naam,
-            &input.sleutel,
-            &input.gemeente,
-            input.einddatum.0,
-            input.versie,
-        )
-        .await?;
+        let command = EndDeelname {
+            sleutel: Sleutel::parse(&input.sleutel).in_field("sleutel")?,
+            gemeente: CbsCode::parse(&input.gemeente).in_field("gemeente")?,
+            einddatum: input.einddatum.0,
+            versie: input.versie,
+        };
+        let deelname = fusie::end_deelname(db(ctx)?, &caller.naam, command).await?;
         Ok(DeelnamePayload { deelname: Deelname(deelname) })
     }
 
@@ -265,8 +289,9 @@ impl FusieMutation {
         #[graphql(desc = "Which fusie to delete.")] input: VerwijderAmbtelijkeFusieInput,
     ) -> Result<VerwijderPayload, AppError> {
         let caller = require(ctx, TokenRol::Admin)?;
-        fusie::verwijder_ambtelijke_fusie(db(ctx)?, &caller.naam, &input.sleutel).await?;
-        Ok(VerwijderPayload { verwijderd: async_graphql::ID(NodeId::AmbtelijkeFusie(input.sleutel).encode()) })
+        let sleutel = Sleutel::parse(&input.sleutel).in_field("sleutel")?;
+        fusie::delete_ambtelijke_fusie(db(ctx)?, &caller.naam, &sleutel).await?;
+        Ok(VerwijderPayload { verwijderd: async_graphql::ID(NodeId::AmbtelijkeFusie(sleutel.into_string()).encode()) })
     }
 
     /// Deletes a deelname, to correct a mistake (admin only). Real departures are ended, not deleted.
@@ -276,9 +301,17 @@ impl FusieMutation {
         #[graphql(desc = "Which deelname to delete.")] input: VerwijderDeelnameInput,
     ) -> Result<VerwijderPayload, AppError> {
         let caller = require(ctx, TokenRol::Admin)?;
-        fusie::verwijder_deelname(db(ctx)?, &caller.naam, &input.sleutel, &input.gemeente, input.begindatum.0).await?;
-        let id =
-            NodeId::Deelname { fusie: input.sleutel, gemeente: input.gemeente, begindatum: Some(input.begindatum.0) };
+        let command = DeleteDeelname {
+            sleutel: Sleutel::parse(&input.sleutel).in_field("sleutel")?,
+            gemeente: CbsCode::parse(&input.gemeente).in_field("gemeente")?,
+            begindatum: input.begindatum.0,
+        };
+        fusie::delete_deelname(db(ctx)?, &caller.naam, command.clone()).await?;
+        let id = NodeId::Deelname {
+            fusie: command.sleutel.into_string(),
+            gemeente: command.gemeente.to_string(),
+            begindatum: Some(command.begindatum),
+        };
         Ok(VerwijderPayload { verwijderd: async_graphql::ID(id.encode()) })
     }
 
@@ -289,8 +322,8 @@ impl FusieMutation {
         #[graphql(desc = "The changes.")] input: WijzigAmbtelijkeFusieInput,
     ) -> Result<WijzigAmbtelijkeFusiePayload, AppError> {
         let caller = require(ctx, TokenRol::Editor)?;
-        let wijziging = FusieWijziging {
-            sleutel: input.sleutel,
+        let command = ChangeAmbtelijkeFusie {
+            sleutel: Sleutel::parse(&input.sleutel).in_field("sleutel")?,
             naam: input.naam,
             afkorting: input.afkorting,
             rechtsvorm: input.rechtsvorm,
@@ -298,7 +331,7 @@ impl FusieMutation {
             opmerking: input.opmerking,
             versie: input.versie,
         };
-        let fusie = fusie::wijzig_ambtelijke_fusie(db(ctx)?, &caller.naam, wijziging).await?;
+        let fusie = fusie::change_ambtelijke_fusie(db(ctx)?, &caller.naam, command).await?;
         Ok(WijzigAmbtelijkeFusiePayload { ambtelijke_fusie: AmbtelijkeFusie::from(fusie) })
     }
 
@@ -309,16 +342,13 @@ impl FusieMutation {
         #[graphql(desc = "Which fusie ends, when and why.")] input: BeeindigAmbtelijkeFusieInput,
     ) -> Result<AmbtelijkeFusiePayload, AppError> {
         let caller = require(ctx, TokenRol::Editor)?;
-        fusie::beeindig_ambtelijke_fusie(
-            db(ctx)?,
-            &caller.naam,
-            &input.sleutel,
-            input.einddatum.0,
-            input.eindreden,
-            input.toelichting,
-            input.versie,
-        )
-        .await
-        .map(payload)
+        let command = EndAmbtelijkeFusie {
+            sleutel: Sleutel::parse(&input.sleutel).in_field("sleutel")?,
+            einddatum: input.einddatum.0,
+            eindreden: input.eindreden,
+            toelichting: input.toelichting,
+            versie: input.versie,
+        };
+        fusie::end_ambtelijke_fusie(db(ctx)?, &caller.naam, command).await.map(payload)
     }
 }

@@ -2,15 +2,15 @@
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 
+use super::parse::codes;
 use crate::auth::require;
-use crate::domain::{HerindelingSoort, TokenRol};
-use crate::error::AppError;
+use crate::domain::{CbsCode, HerindelingSoort, Periode, Sleutel, TokenRol};
+use crate::error::{AppError, InField};
 use crate::graphql::context::db;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::{AmbtelijkeFusie, Deelname, Gemeente, Herindeling};
-use crate::service::Schrijfactie;
-use crate::service::gemeente::{self, GemeenteCorrectie, NieuweGemeente};
-use crate::service::herindeling::{self, NieuweHerindeling};
+use crate::service::gemeente::{self, CorrectGemeente, NewGemeente};
+use crate::service::herindeling::{self, NewHerindeling};
 
 /// A municipality to register.
 #[derive(InputObject)]
@@ -27,15 +27,16 @@ pub struct RegistreerGemeenteInput {
     pub einddatum: Option<Date>,
 }
 
-impl From<RegistreerGemeenteInput> for NieuweGemeente {
-    fn from(input: RegistreerGemeenteInput) -> Self {
-        NieuweGemeente {
-            code: input.code,
+impl TryFrom<RegistreerGemeenteInput> for NewGemeente {
+    type Error = AppError;
+
+    fn try_from(input: RegistreerGemeenteInput) -> Result<Self, AppError> {
+        Ok(NewGemeente {
+            code: CbsCode::parse(&input.code).in_field("code")?,
             naam: input.naam,
             provincie: input.provincie,
-            begindatum: input.begindatum.map(|d| d.0),
-            einddatum: input.einddatum.map(|d| d.0),
-        }
+            periode: Periode::new(input.begindatum.map(|d| d.0), input.einddatum.map(|d| d.0)).in_field("einddatum")?,
+        })
     }
 }
 
@@ -131,7 +132,7 @@ impl GemeenteMutation {
         #[graphql(desc = "The new municipality.")] input: RegistreerGemeenteInput,
     ) -> Result<GemeentePayload, AppError> {
         let caller = require(ctx, TokenRol::Editor)?;
-        let gemeente = gemeente::registreer_gemeente(db(ctx)?, &caller.naam, input.into()).await?;
+        let gemeente = gemeente::register_gemeente(db(ctx)?, &caller.naam, input.try_into()?).await?;
         Ok(GemeentePayload { gemeente: Gemeente(gemeente) })
     }
 
@@ -142,15 +143,15 @@ impl GemeenteMutation {
         #[graphql(desc = "The corrections.")] input: CorrigeerGemeenteInput,
     ) -> Result<GemeentePayload, AppError> {
         let caller = require(ctx, TokenRol::Editor)?;
-        let correctie = GemeenteCorrectie {
-            code: input.code,
+        let command = CorrectGemeente {
+            code: CbsCode::parse(&input.code).in_field("code")?,
             naam: input.naam,
             provincie: input.provincie,
             begindatum: input.begindatum.map(|d| d.0),
             einddatum: input.einddatum.map(|d| d.0),
             versie: input.versie,
         };
-        let gemeente = gemeente::corrigeer_gemeente(db(ctx)?, &caller.naam, correctie).await?;
+        let gemeente = gemeente::correct_gemeente(db(ctx)?, &caller.naam, command).await?;
         Ok(GemeentePayload { gemeente: Gemeente(gemeente) })
     }
 
@@ -162,32 +163,33 @@ impl GemeenteMutation {
         #[graphql(desc = "The herindeling.")] input: RegistreerHerindelingInput,
     ) -> Result<RegistreerHerindelingPayload, AppError> {
         let caller = require(ctx, TokenRol::Editor)?;
-        let mut actie = Schrijfactie::begin(db(ctx)?, &caller.naam).await?;
-        let mut nieuw = input.nieuw;
-        for g in input.nieuwe_gemeenten {
-            let registratie = NieuweGemeente {
-                code: g.code,
-                naam: g.naam,
-                provincie: g.provincie,
-                begindatum: Some(input.datum.0),
-                einddatum: None,
-            };
-            nieuw.push(gemeente::registreer_gemeente_in(&mut actie, registratie).await?.code);
-        }
-        let herindeling = NieuweHerindeling {
-            sleutel: input.sleutel,
+        let datum = input.datum.0;
+        let nieuwe_gemeenten = input
+            .nieuwe_gemeenten
+            .into_iter()
+            .map(|g| {
+                Ok(NewGemeente {
+                    code: CbsCode::parse(&g.code).in_field("code")?,
+                    naam: g.naam,
+                    provincie: g.provincie,
+                    periode: Periode::new(Some(datum), None).in_field("datum")?,
+                })
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
+        let command = NewHerindeling {
+            sleutel: input.sleutel.as_deref().map(Sleutel::parse).transpose().in_field("sleutel")?,
             soort: input.soort,
-            datum: input.datum.0,
-            opgeheven: input.opgeheven,
-            ontvangend: input.ontvangend,
-            nieuw,
+            datum,
+            opgeheven: codes("opgeheven", &input.opgeheven)?,
+            ontvangend: codes("ontvangend", &input.ontvangend)?,
+            nieuw: codes("nieuw", &input.nieuw)?,
+            nieuwe_gemeenten,
         };
-        let resultaat = herindeling::registreer_herindeling_in(&mut actie, herindeling).await?;
-        actie.commit().await?;
+        let result = herindeling::register_herindeling(db(ctx)?, &caller.naam, command).await?;
         Ok(RegistreerHerindelingPayload {
-            herindeling: Herindeling(resultaat.herindeling),
-            beeindigde_deelnames: resultaat.beeindigde_deelnames.into_iter().map(Deelname).collect(),
-            getroffen_fusies: resultaat
+            herindeling: Herindeling(result.herindeling),
+            beeindigde_deelnames: result.beeindigde_deelnames.into_iter().map(Deelname).collect(),
+            getroffen_fusies: result
                 .getroffen_fusies
                 .into_iter()
                 .map(|g| GetroffenFusie {

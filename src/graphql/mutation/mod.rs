@@ -1,10 +1,11 @@
 //! The root mutation: writes for editors (and admins), each with one `input` argument and a
-//! payload that returns the changed records. Resolvers check the caller's role, convert the
-//! input, and hand over to `crate::service`. Each aggregate has its own file; the root merges them.
+//! payload that returns the changed records. Resolvers check the caller's role, parse the
+//! input into a typed command (see `parse`), and hand over to `crate::service`. Each aggregate has its own file; the root merges them.
 
 mod fusie;
 mod gemeente;
 mod onderzoek;
+mod parse;
 
 use async_graphql::MergedObject;
 

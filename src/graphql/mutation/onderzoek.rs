@@ -2,16 +2,19 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
+use super::parse::optional_sleutel;
 use crate::auth::require;
-use crate::domain::{Doel, KengetalSoort, Motief, NodeId, Realisatie, Risico, Tevredenheid, TokenRol};
-use crate::error::AppError;
+use crate::domain::{
+    CbsCode, Doel, KengetalSoort, Motief, NodeId, Realisatie, Risico, Sleutel, Tevredenheid, TokenRol,
+};
+use crate::error::{AppError, InField};
 use crate::graphql::context::db;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::{Bron, Evaluatie, Onderzoek};
-use crate::service::bron::{self as bron_service, NieuweBronvermelding};
+use crate::service::bron::{self as bron_service, AddBronvermelding, HolderKey, NewBronvermelding};
 use crate::service::onderzoek::{
-    self as onderzoek_service, NieuwDoel, NieuwKengetal, NieuwMotief, NieuwOnderzoek, NieuwRisico, NieuweBevinding,
-    NieuweEvaluatie,
+    self as onderzoek_service, AddEvaluatie, NewBevinding, NewDoel, NewKengetal, NewMotief, NewRisico,
+    RegisterOnderzoek,
 };
 
 /// A source cited for a record: an existing source by its sleutel, or a new source, described by
@@ -33,16 +36,25 @@ pub struct BronvermeldingInput {
     pub toelichting: Option<String>,
 }
 
-impl From<BronvermeldingInput> for NieuweBronvermelding {
-    fn from(input: BronvermeldingInput) -> Self {
-        Self {
-            bron: input.bron,
-            titel: input.titel,
-            url: input.url,
-            uitgever: input.uitgever,
-            datum: input.datum.map(|d| d.0),
-            toelichting: input.toelichting,
-        }
+impl BronvermeldingInput {
+    /// The citation, with the source's sleutel parsed; a malformed one is `BAD_USER_INPUT` on
+    /// `field` (`bronnen` in a new record, `bron` when citing for an existing one). Surrounding
+    /// spaces are dropped, as they were before the sleutel was parsed here.
+    fn parse(self, field: &str) -> Result<NewBronvermelding, AppError> {
+        let bron = Sleutel::parse(self.bron.trim()).map_err(|_| {
+            AppError::bad_input(
+                field,
+                format!("'{}' is not the sleutel of a source: use lower-case letters, digits and dashes", self.bron),
+            )
+        })?;
+        Ok(NewBronvermelding {
+            bron,
+            titel: self.titel,
+            url: self.url,
+            uitgever: self.uitgever,
+            datum: self.datum.map(|d| d.0),
+            toelichting: self.toelichting,
+        })
     }
 }
 
@@ -207,8 +219,53 @@ pub struct BronnenPayload {
     pub bronnen: Vec<Bron>,
 }
 
-fn bronnen(input: Option<Vec<BronvermeldingInput>>) -> Vec<NieuweBronvermelding> {
-    input.unwrap_or_default().into_iter().map(NieuweBronvermelding::from).collect()
+/// The citations of a new record; the first malformed source sleutel is `BAD_USER_INPUT` on
+/// `bronnen`.
+fn bronnen(input: Option<Vec<BronvermeldingInput>>) -> Result<Vec<NewBronvermelding>, AppError> {
+    input.unwrap_or_default().into_iter().map(|b| b.parse("bronnen")).collect()
+}
+
+impl KengetalInput {
+    /// The figure, with its sleutel parsed; a malformed one is `BAD_USER_INPUT` on `kengetallen`.
+    fn parse(self) -> Result<NewKengetal, AppError> {
+        let sleutel = Sleutel::parse(&self.sleutel).map_err(|_| {
+            AppError::bad_input(
+                "kengetallen",
+                format!("'{}' is not a sleutel for a figure: use lower-case letters, digits and dashes", self.sleutel),
+            )
+        })?;
+        Ok(NewKengetal {
+            sleutel,
+            soort: self.soort,
+            peildatum: self.peildatum.map(|d| d.0),
+            waarde: self.waarde,
+            eenheid: self.eenheid,
+            omschrijving: self.omschrijving,
+            opmerking: self.opmerking,
+        })
+    }
+}
+
+/// The record a global ID names as the one that cites, with its key parsed; `BAD_USER_INPUT` on
+/// `entiteit` for a kind of record that cannot cite or a malformed key.
+fn holder_key(id: &NodeId) -> Result<HolderKey, AppError> {
+    const FIELD: &str = "entiteit";
+    Ok(match id {
+        NodeId::Gemeente(code) => HolderKey::Gemeente(CbsCode::parse(code).in_field(FIELD)?),
+        NodeId::AmbtelijkeFusie(sleutel) => HolderKey::AmbtelijkeFusie(Sleutel::parse(sleutel).in_field(FIELD)?),
+        NodeId::Herindeling(sleutel) => HolderKey::Herindeling(sleutel.clone()),
+        NodeId::Onderzoek(sleutel) => HolderKey::Onderzoek(Sleutel::parse(sleutel).in_field(FIELD)?),
+        NodeId::Evaluatie(sleutel) => HolderKey::Evaluatie(Sleutel::parse(sleutel).in_field(FIELD)?),
+        NodeId::Provincie(_) | NodeId::Deelname { .. } | NodeId::Kengetal { .. } | NodeId::Bron(_) => {
+            return Err(AppError::bad_input(
+                FIELD,
+                format!(
+                    "'{}' cannot cite a source: sources are cited for a Gemeente, AmbtelijkeFusie, Herindeling, Onderzoek or Evaluatie",
+                    id.encode()
+                ),
+            ));
+        }
+    })
 }
 
 #[derive(Default)]
@@ -224,8 +281,8 @@ impl OnderzoekMutation {
         #[graphql(desc = "The new study.")] input: RegistreerOnderzoekInput,
     ) -> Result<OnderzoekPayload, AppError> {
         let caller = require(ctx, TokenRol::Editor)?;
-        let nieuw = NieuwOnderzoek {
-            sleutel: input.sleutel,
+        let command = RegisterOnderzoek {
+            sleutel: Sleutel::parse(&input.sleutel).in_field("sleutel")?,
             titel: input.titel,
             uitvoerder: input.uitvoerder,
             opdrachtgever: input.opdrachtgever,
@@ -233,22 +290,10 @@ impl OnderzoekMutation {
             url: input.url,
             kamerstuk: input.kamerstuk,
             opmerking: input.opmerking,
-            kengetallen: input
-                .kengetallen
-                .into_iter()
-                .map(|k| NieuwKengetal {
-                    sleutel: k.sleutel,
-                    soort: k.soort,
-                    peildatum: k.peildatum.map(|d| d.0),
-                    waarde: k.waarde,
-                    eenheid: k.eenheid,
-                    omschrijving: k.omschrijving,
-                    opmerking: k.opmerking,
-                })
-                .collect(),
-            bronnen: bronnen(input.bronnen),
+            kengetallen: input.kengetallen.into_iter().map(KengetalInput::parse).collect::<Result<_, _>>()?,
+            bronnen: bronnen(input.bronnen)?,
         };
-        let onderzoek = onderzoek_service::registreer_onderzoek(db(ctx)?, &caller.naam, nieuw).await?;
+        let onderzoek = onderzoek_service::register_onderzoek(db(ctx)?, &caller.naam, command).await?;
         Ok(OnderzoekPayload { onderzoek: Onderzoek(onderzoek) })
     }
 
@@ -259,10 +304,10 @@ impl OnderzoekMutation {
         #[graphql(desc = "The new evaluation outcome.")] input: LegEvaluatieVastInput,
     ) -> Result<EvaluatiePayload, AppError> {
         let caller = require(ctx, TokenRol::Editor)?;
-        let nieuw = NieuweEvaluatie {
-            sleutel: input.sleutel,
-            onderzoek: input.onderzoek,
-            ambtelijke_fusie: input.ambtelijke_fusie,
+        let command = AddEvaluatie {
+            sleutel: Sleutel::parse(&input.sleutel).in_field("sleutel")?,
+            onderzoek: optional_sleutel("onderzoek", input.onderzoek.as_deref())?,
+            ambtelijke_fusie: optional_sleutel("ambtelijkeFusie", input.ambtelijke_fusie.as_deref())?,
             datum: input.datum.map(|d| d.0),
             samenvatting: input.samenvatting,
             tevredenheid: input.tevredenheid,
@@ -272,12 +317,12 @@ impl OnderzoekMutation {
             motieven: input
                 .motieven
                 .into_iter()
-                .map(|m| NieuwMotief { motief: m.motief, toelichting: m.toelichting })
+                .map(|m| NewMotief { motief: m.motief, toelichting: m.toelichting })
                 .collect(),
             doelen: input
                 .doelen
                 .into_iter()
-                .map(|d| NieuwDoel {
+                .map(|d| NewDoel {
                     doel: d.doel,
                     realisatie: d.realisatie,
                     streefwaarde: d.streefwaarde,
@@ -289,17 +334,17 @@ impl OnderzoekMutation {
             risicos: input
                 .risicos
                 .into_iter()
-                .map(|r| NieuwRisico { risico: r.risico, ervaren: r.ervaren, toelichting: r.toelichting })
+                .map(|r| NewRisico { risico: r.risico, ervaren: r.ervaren, toelichting: r.toelichting })
                 .collect(),
             bevindingen: input
                 .bevindingen
                 .into_iter()
-                .map(|b| NieuweBevinding { omschrijving: b.omschrijving, citaat: b.citaat })
+                .map(|b| NewBevinding { omschrijving: b.omschrijving, citaat: b.citaat })
                 .collect(),
             opmerking: input.opmerking,
-            bronnen: bronnen(input.bronnen),
+            bronnen: bronnen(input.bronnen)?,
         };
-        let evaluatie = onderzoek_service::leg_evaluatie_vast(db(ctx)?, &caller.naam, nieuw).await?;
+        let evaluatie = onderzoek_service::add_evaluatie(db(ctx)?, &caller.naam, command).await?;
         Ok(EvaluatiePayload { evaluatie: Evaluatie(evaluatie) })
     }
 
@@ -312,7 +357,8 @@ impl OnderzoekMutation {
         let caller = require(ctx, TokenRol::Editor)?;
         let entiteit = NodeId::decode(&input.entiteit)
             .map_err(|_| AppError::bad_input("entiteit", format!("'{}' is not an ID of this API", input.entiteit.0)))?;
-        let bronnen = bron_service::voeg_bron_toe(db(ctx)?, &caller.naam, &entiteit, input.bron.into()).await?;
+        let command = AddBronvermelding { holder: holder_key(&entiteit)?, bronvermelding: input.bron.parse("bron")? };
+        let bronnen = bron_service::add_bronvermelding(db(ctx)?, &caller.naam, command).await?;
         Ok(BronnenPayload {
             bronnen: bronnen
                 .into_iter()

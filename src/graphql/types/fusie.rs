@@ -3,24 +3,18 @@
 use std::collections::BTreeSet;
 
 use async_graphql::{Context, ID, Interface, Object};
-use chrono::NaiveDate;
 
 use super::bron::{Bron, bronnen};
 use super::gemeente::Gemeente;
 use super::onderzoek::Evaluatie;
 use super::onzekere_velden;
 use crate::domain::NodeId;
-use crate::domain::{Eindreden, Periode, Rechtsvorm, Reikwijdte, Rol, Vorm};
+use crate::domain::{Eindreden, Rechtsvorm, Reikwijdte, Rol, Vorm};
 use crate::entity::{ambtelijke_fusie, deelname};
 use crate::error::AppError;
 use crate::graphql::context::{many, required, several};
-use crate::graphql::loaders::{BronnenVanFusie, DeelnamesVanFusie, EvaluatiesVanFusie, FusieId, GemeenteId};
+use crate::graphql::loaders::{BronnenOfFusie, DeelnamesOfFusie, EvaluatiesOfFusie, FusieId, GemeenteId};
 use crate::graphql::scalars::Date;
-
-/// Whether a deelname certainly runs on `peildatum` (one with an unknown begin never does).
-pub(crate) fn deelname_loopt_op(row: &deelname::Model, peildatum: NaiveDate) -> bool {
-    Periode::new(row.begindatum, row.einddatum).is_ok_and(|p| p.zeker_geldig_op(peildatum))
-}
 
 /// An ambtelijke fusie: municipalities that stay politically independent but pool their civil
 /// service, either in a new organisation (`Fusieorganisatie`) or hosted by one of them
@@ -91,21 +85,21 @@ impl From<ambtelijke_fusie::Model> for AmbtelijkeFusie {
 }
 
 /// The deelnames of a fusie, running on `peildatum` when given, in order of begin date.
-async fn deelnames_van(
+async fn deelnames_of(
     ctx: &Context<'_>,
     fusie: &ambtelijke_fusie::Model,
     peildatum: Option<Date>,
 ) -> Result<Vec<deelname::Model>, AppError> {
-    let mut rows: Vec<deelname::Model> = many(ctx, DeelnamesVanFusie(fusie.id)).await?;
+    let mut rows: Vec<deelname::Model> = many(ctx, DeelnamesOfFusie(fusie.id)).await?;
     if let Some(Date(d)) = peildatum {
-        rows.retain(|row| deelname_loopt_op(row, d));
+        rows.retain(|row| row.runs_on(d));
     }
     rows.sort_by_key(|row| (row.begindatum, row.id));
     Ok(rows)
 }
 
 /// The municipalities of `rows` with one of `rollen`, each once, ordered by CBS code.
-async fn gemeenten_van(ctx: &Context<'_>, rows: &[deelname::Model], rollen: &[Rol]) -> Result<Vec<Gemeente>, AppError> {
+async fn gemeenten_of(ctx: &Context<'_>, rows: &[deelname::Model], rollen: &[Rol]) -> Result<Vec<Gemeente>, AppError> {
     let ids: BTreeSet<i32> = rows.iter().filter(|r| rollen.contains(&r.rol)).map(|r| r.gemeente_id).collect();
     let mut gemeenten: Vec<_> = several(ctx, ids.into_iter().map(GemeenteId)).await?.into_values().collect();
     gemeenten.sort_by(|a, b| a.code.cmp(&b.code));
@@ -211,7 +205,7 @@ macro_rules! ambtelijke_fusie_object {
                 ctx: &Context<'_>,
                 #[graphql(desc = "Only participations running on this date.")] peildatum: Option<Date>,
             ) -> Result<Vec<Deelname>, AppError> {
-                Ok(deelnames_van(ctx, &self.0, peildatum).await?.into_iter().map(Deelname).collect())
+                Ok(deelnames_of(ctx, &self.0, peildatum).await?.into_iter().map(Deelname).collect())
             }
 
             /// Participating municipalities (any role), ordered by CBS code.
@@ -220,19 +214,19 @@ macro_rules! ambtelijke_fusie_object {
                 ctx: &Context<'_>,
                 #[graphql(desc = "Only municipalities taking part on this date.")] peildatum: Option<Date>,
             ) -> Result<Vec<Gemeente>, AppError> {
-                let rows = deelnames_van(ctx, &self.0, peildatum).await?;
-                gemeenten_van(ctx, &rows, &[Rol::Deelnemer, Rol::Centrumgemeente, Rol::Afnemer]).await
+                let rows = deelnames_of(ctx, &self.0, peildatum).await?;
+                gemeenten_of(ctx, &rows, &[Rol::Deelnemer, Rol::Centrumgemeente, Rol::Afnemer]).await
             }
 
             /// Evaluation outcomes about this fusie.
             pub async fn evaluaties(&self, ctx: &Context<'_>) -> Result<Vec<Evaluatie>, AppError> {
-                let rows: Vec<_> = many(ctx, EvaluatiesVanFusie(self.0.id)).await?;
+                let rows: Vec<_> = many(ctx, EvaluatiesOfFusie(self.0.id)).await?;
                 Ok(rows.into_iter().map(Evaluatie).collect())
             }
 
             /// Public sources backing this record.
             pub async fn bronnen(&self, ctx: &Context<'_>) -> Result<Vec<Bron>, AppError> {
-                bronnen(ctx, BronnenVanFusie(self.0.id)).await
+                bronnen(ctx, BronnenOfFusie(self.0.id)).await
             }
 
             $($extra)*
@@ -256,7 +250,7 @@ ambtelijke_fusie_object! {
             ctx: &Context<'_>,
             #[graphql(desc = "The host on this date.")] peildatum: Option<Date>,
         ) -> Result<Option<Gemeente>, AppError> {
-            let rows = deelnames_van(ctx, &self.0, peildatum).await?;
+            let rows = deelnames_of(ctx, &self.0, peildatum).await?;
             match rows.iter().rev().find(|r| r.rol == Rol::Centrumgemeente) {
                 Some(row) => Ok(Some(Gemeente(required(ctx, GemeenteId(row.gemeente_id)).await?))),
                 None => Ok(None),
@@ -269,8 +263,8 @@ ambtelijke_fusie_object! {
             ctx: &Context<'_>,
             #[graphql(desc = "Only those served on this date.")] peildatum: Option<Date>,
         ) -> Result<Vec<Gemeente>, AppError> {
-            let rows = deelnames_van(ctx, &self.0, peildatum).await?;
-            gemeenten_van(ctx, &rows, &[Rol::Afnemer]).await
+            let rows = deelnames_of(ctx, &self.0, peildatum).await?;
+            gemeenten_of(ctx, &rows, &[Rol::Afnemer]).await
         }
     }
 }

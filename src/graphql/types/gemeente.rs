@@ -5,16 +5,15 @@ use std::collections::{BTreeSet, HashSet};
 use async_graphql::{Context, ID, Object};
 
 use super::bron::{Bron, bronnen};
-use super::fusie::{AmbtelijkeFusie, Deelname, deelname_loopt_op};
+use super::fusie::{AmbtelijkeFusie, Deelname};
 use super::herindeling::Herindeling;
-use crate::domain::NodeId;
-use crate::domain::{HerindelingRol, Periode};
+use crate::domain::{HerindelingRol, NodeId};
 use crate::entity::{gemeente, herindeling_gemeente, provincie};
 use crate::error::AppError;
 use crate::graphql::context::{many, required, several};
 use crate::graphql::loaders::{
-    BronnenVanGemeente, BronnenVanProvincie, DeelnamesVanGemeente, FusieId, GemeenteId, GemeentenVanHerindeling,
-    GemeentenVanProvincie, HerindelingId, HerindelingenVanGemeente, ProvincieId,
+    BronnenOfGemeente, BronnenOfProvincie, DeelnamesOfGemeente, FusieId, GemeenteId, GemeentenOfHerindeling,
+    GemeentenOfProvincie, HerindelingId, HerindelingenOfGemeente, ProvincieId,
 };
 use crate::graphql::scalars::Date;
 
@@ -49,9 +48,9 @@ impl Provincie {
         ctx: &Context<'_>,
         #[graphql(desc = "Only municipalities that existed on this date.")] peildatum: Option<Date>,
     ) -> Result<Vec<Gemeente>, AppError> {
-        let mut rows: Vec<gemeente::Model> = many(ctx, GemeentenVanProvincie(self.0.id)).await?;
+        let mut rows: Vec<gemeente::Model> = many(ctx, GemeentenOfProvincie(self.0.id)).await?;
         if let Some(Date(d)) = peildatum {
-            rows.retain(|g| bestaat_op(g, d));
+            rows.retain(|g| g.exists_on(d));
         }
         rows.sort_by(|a, b| a.code.cmp(&b.code));
         Ok(rows.into_iter().map(Gemeente).collect())
@@ -59,12 +58,8 @@ impl Provincie {
 
     /// Public sources backing this record.
     async fn bronnen(&self, ctx: &Context<'_>) -> Result<Vec<Bron>, AppError> {
-        bronnen(ctx, BronnenVanProvincie(self.0.id)).await
+        bronnen(ctx, BronnenOfProvincie(self.0.id)).await
     }
-}
-
-fn bestaat_op(gemeente: &gemeente::Model, peildatum: chrono::NaiveDate) -> bool {
-    Periode::new(gemeente.begindatum, gemeente.einddatum).is_ok_and(|p| p.geldig_op(peildatum))
 }
 
 pub struct Gemeente(pub gemeente::Model);
@@ -147,7 +142,7 @@ impl Gemeente {
 
     /// Herindelingen this municipality took part in (abolished, receiving or new), in date order.
     async fn herindelingen(&self, ctx: &Context<'_>) -> Result<Vec<Herindeling>, AppError> {
-        let links: Vec<herindeling_gemeente::Model> = many(ctx, HerindelingenVanGemeente(self.0.id)).await?;
+        let links: Vec<herindeling_gemeente::Model> = many(ctx, HerindelingenOfGemeente(self.0.id)).await?;
         let ids: BTreeSet<i32> = links.iter().map(|l| l.herindeling_id).collect();
         let found = several(ctx, ids.into_iter().map(HerindelingId)).await?;
         let mut herindelingen: Vec<_> = found.into_values().collect();
@@ -161,9 +156,9 @@ impl Gemeente {
         ctx: &Context<'_>,
         #[graphql(desc = "Only participations running on this date; without it, all periods.")] peildatum: Option<Date>,
     ) -> Result<Vec<Deelname>, AppError> {
-        let mut rows: Vec<_> = many(ctx, DeelnamesVanGemeente(self.0.id)).await?;
+        let mut rows: Vec<_> = many(ctx, DeelnamesOfGemeente(self.0.id)).await?;
         if let Some(Date(d)) = peildatum {
-            rows.retain(|row| deelname_loopt_op(row, d));
+            rows.retain(|row| row.runs_on(d));
         }
         rows.sort_by_key(|row| (row.begindatum, row.id));
         Ok(rows.into_iter().map(Deelname).collect())
@@ -177,10 +172,10 @@ impl Gemeente {
             Date,
         >,
     ) -> Result<Vec<AmbtelijkeFusie>, AppError> {
-        let rows: Vec<_> = many(ctx, DeelnamesVanGemeente(self.0.id)).await?;
+        let rows: Vec<_> = many(ctx, DeelnamesOfGemeente(self.0.id)).await?;
         let ids: BTreeSet<i32> = rows
             .iter()
-            .filter(|row| peildatum.is_none_or(|Date(d)| deelname_loopt_op(row, d)))
+            .filter(|row| peildatum.is_none_or(|Date(d)| row.runs_on(d)))
             .map(|row| row.ambtelijke_fusie_id)
             .collect();
         let mut fusies: Vec<_> = several(ctx, ids.into_iter().map(FusieId)).await?.into_values().collect();
@@ -190,7 +185,7 @@ impl Gemeente {
 
     /// Public sources backing this record.
     async fn bronnen(&self, ctx: &Context<'_>) -> Result<Vec<Bron>, AppError> {
-        bronnen(ctx, BronnenVanGemeente(self.0.id)).await
+        bronnen(ctx, BronnenOfGemeente(self.0.id)).await
     }
 }
 
@@ -212,10 +207,10 @@ async fn lineage(
     let mut found: BTreeSet<i32> = BTreeSet::new();
     let mut frontier = vec![start];
     while !frontier.is_empty() {
-        let links = several(ctx, frontier.iter().copied().map(HerindelingenVanGemeente)).await?;
+        let links = several(ctx, frontier.iter().copied().map(HerindelingenOfGemeente)).await?;
         let herindelingen: BTreeSet<i32> =
             links.values().flatten().filter(|link| van.contains(&link.rol)).map(|link| link.herindeling_id).collect();
-        let betrokkenen = several(ctx, herindelingen.into_iter().map(GemeentenVanHerindeling)).await?;
+        let betrokkenen = several(ctx, herindelingen.into_iter().map(GemeentenOfHerindeling)).await?;
         frontier = betrokkenen
             .values()
             .flatten()

@@ -11,14 +11,14 @@ use crate::domain::{HerindelingRol, HerindelingSoort};
 use crate::entity::{herindeling, herindeling_gemeente};
 use crate::error::AppError;
 use crate::graphql::context::{many, several};
-use crate::graphql::loaders::{BronnenVanHerindeling, GemeenteId, GemeentenVanHerindeling};
+use crate::graphql::loaders::{BronnenOfHerindeling, GemeenteId, GemeentenOfHerindeling};
 use crate::graphql::scalars::Date;
 
 pub struct Herindeling(pub herindeling::Model);
 
 impl Herindeling {
-    async fn met_rol(&self, ctx: &Context<'_>, rol: HerindelingRol) -> Result<Vec<Gemeente>, AppError> {
-        let links: Vec<herindeling_gemeente::Model> = many(ctx, GemeentenVanHerindeling(self.0.id)).await?;
+    async fn with_rol(&self, ctx: &Context<'_>, rol: HerindelingRol) -> Result<Vec<Gemeente>, AppError> {
+        let links: Vec<herindeling_gemeente::Model> = many(ctx, GemeentenOfHerindeling(self.0.id)).await?;
         let ids: BTreeSet<i32> = links.iter().filter(|l| l.rol == rol).map(|l| l.gemeente_id).collect();
         let mut gemeenten: Vec<_> = several(ctx, ids.into_iter().map(GemeenteId)).await?.into_values().collect();
         gemeenten.sort_by(|a, b| a.code.cmp(&b.code));
@@ -52,17 +52,17 @@ impl Herindeling {
 
     /// Municipalities abolished, ordered by CBS code.
     async fn opgeheven(&self, ctx: &Context<'_>) -> Result<Vec<Gemeente>, AppError> {
-        self.met_rol(ctx, HerindelingRol::Opgeheven).await
+        self.with_rol(ctx, HerindelingRol::Opgeheven).await
     }
 
     /// Existing municipalities that absorb territory and continue, ordered by CBS code.
     async fn ontvangend(&self, ctx: &Context<'_>) -> Result<Vec<Gemeente>, AppError> {
-        self.met_rol(ctx, HerindelingRol::Ontvangend).await
+        self.with_rol(ctx, HerindelingRol::Ontvangend).await
     }
 
     /// Municipalities created, ordered by CBS code.
     async fn nieuw(&self, ctx: &Context<'_>) -> Result<Vec<Gemeente>, AppError> {
-        self.met_rol(ctx, HerindelingRol::Nieuw).await
+        self.with_rol(ctx, HerindelingRol::Nieuw).await
     }
 
     /// Identifier of the change in the government's TOOI register.
@@ -77,6 +77,6 @@ impl Herindeling {
 
     /// Public sources backing this record.
     async fn bronnen(&self, ctx: &Context<'_>) -> Result<Vec<Bron>, AppError> {
-        bronnen(ctx, BronnenVanHerindeling(self.0.id)).await
+        bronnen(ctx, BronnenOfHerindeling(self.0.id)).await
     }
 }

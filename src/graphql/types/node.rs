@@ -13,8 +13,8 @@ use crate::entity::{deelname, kengetal};
 use crate::error::AppError;
 use crate::graphql::context::{many, one};
 use crate::graphql::loaders::{
-    BronSleutel, DeelnamesVanFusie, EvaluatieSleutel, FusieSleutel, GemeenteCode, HerindelingSleutel,
-    KengetallenVanOnderzoek, OnderzoekSleutel, ProvincieCode,
+    BronSleutel, DeelnamesOfFusie, EvaluatieSleutel, FusieSleutel, GemeenteCode, HerindelingSleutel,
+    KengetallenOfOnderzoek, OnderzoekSleutel, ProvincieCode,
 };
 
 /// An object with a global ID that can be fetched again with `node(id:)` (Relay).
@@ -74,7 +74,7 @@ pub async fn find(ctx: &Context<'_>, id: NodeId) -> Result<Option<Node>, AppErro
         }
         NodeId::Kengetal { onderzoek, sleutel } => match one(ctx, OnderzoekSleutel(onderzoek)).await? {
             Some(onderzoek) => {
-                let rows: Vec<kengetal::Model> = many(ctx, KengetallenVanOnderzoek(onderzoek.id)).await?;
+                let rows: Vec<kengetal::Model> = many(ctx, KengetallenOfOnderzoek(onderzoek.id)).await?;
                 rows.into_iter().find(|k| k.sleutel == sleutel).map(|k| Node::Kengetal(Kengetal(k)))
             }
             None => None,
@@ -84,7 +84,7 @@ pub async fn find(ctx: &Context<'_>, id: NodeId) -> Result<Option<Node>, AppErro
                 futures_util::try_join!(one(ctx, FusieSleutel(fusie)), one(ctx, GemeenteCode(gemeente)))?;
             match (fusie, gemeente) {
                 (Some(fusie), Some(gemeente)) => {
-                    let rows: Vec<deelname::Model> = many(ctx, DeelnamesVanFusie(fusie.id)).await?;
+                    let rows: Vec<deelname::Model> = many(ctx, DeelnamesOfFusie(fusie.id)).await?;
                     rows.into_iter()
                         .find(|d| d.gemeente_id == gemeente.id && d.begindatum == begindatum)
                         .map(|d| Node::Deelname(Deelname(d)))

@@ -14,9 +14,8 @@ use crate::entity::{
 use crate::error::AppError;
 use crate::graphql::context::{many, one, required};
 use crate::graphql::loaders::{
-    BevindingenVanEvaluatie, BronId, BronnenVanEvaluatie, BronnenVanOnderzoek, DoelenVanEvaluatie,
-    EvaluatiesVanOnderzoek, FusieId, KengetallenVanOnderzoek, MotievenVanEvaluatie, OnderzoekId,
-    OrganisatiesVanOnderzoek, RisicosVanEvaluatie,
+    BevindingenOfEvaluatie, BronId, BronnenOfEvaluatie, BronnenOfOnderzoek, DoelenOfEvaluatie, EvaluatiesOfOnderzoek,
+    FusieId, KengetallenOfOnderzoek, MotievenOfEvaluatie, OnderzoekId, OrganisatiesOfOnderzoek, RisicosOfEvaluatie,
 };
 use crate::graphql::scalars::Date;
 
@@ -77,13 +76,13 @@ impl Onderzoek {
 
     /// Figures the study published (kengetallen), as the study's claims.
     async fn kengetallen(&self, ctx: &Context<'_>) -> Result<Vec<Kengetal>, AppError> {
-        let rows: Vec<_> = many(ctx, KengetallenVanOnderzoek(self.0.id)).await?;
+        let rows: Vec<_> = many(ctx, KengetallenOfOnderzoek(self.0.id)).await?;
         Ok(rows.into_iter().map(Kengetal).collect())
     }
 
     /// Evaluation outcomes of the study.
     async fn evaluaties(&self, ctx: &Context<'_>) -> Result<Vec<Evaluatie>, AppError> {
-        let rows: Vec<_> = many(ctx, EvaluatiesVanOnderzoek(self.0.id)).await?;
+        let rows: Vec<_> = many(ctx, EvaluatiesOfOnderzoek(self.0.id)).await?;
         Ok(rows.into_iter().map(Evaluatie).collect())
     }
 
@@ -91,14 +90,14 @@ impl Onderzoek {
     /// each matched to the registry's ambtelijke fusie where the registry holds it. Incomplete when
     /// the study's own list is not known: compare with its published count.
     async fn organisaties(&self, ctx: &Context<'_>) -> Result<Vec<OnderzoekOrganisatie>, AppError> {
-        let mut rows: Vec<onderzoek_fusie::Model> = many(ctx, OrganisatiesVanOnderzoek(self.0.id)).await?;
+        let mut rows: Vec<onderzoek_fusie::Model> = many(ctx, OrganisatiesOfOnderzoek(self.0.id)).await?;
         rows.sort_by_key(|r| r.volgorde);
         Ok(rows.into_iter().map(OnderzoekOrganisatie).collect())
     }
 
     /// Public sources backing this record.
     async fn bronnen(&self, ctx: &Context<'_>) -> Result<Vec<Bron>, AppError> {
-        bronnen(ctx, BronnenVanOnderzoek(self.0.id)).await
+        bronnen(ctx, BronnenOfOnderzoek(self.0.id)).await
     }
 }
 
@@ -256,26 +255,26 @@ impl Evaluatie {
 
     /// Further findings of the outcome, in the source's order.
     async fn bevindingen(&self, ctx: &Context<'_>) -> Result<Vec<EvaluatieBevinding>, AppError> {
-        let mut rows: Vec<evaluatie_bevinding::Model> = many(ctx, BevindingenVanEvaluatie(self.0.id)).await?;
+        let mut rows: Vec<evaluatie_bevinding::Model> = many(ctx, BevindingenOfEvaluatie(self.0.id)).await?;
         rows.sort_by_key(|r| r.volgorde);
         Ok(rows.into_iter().map(EvaluatieBevinding).collect())
     }
 
     /// Motives for entering the fusie, in the order the source gives them.
     async fn motieven(&self, ctx: &Context<'_>) -> Result<Vec<EvaluatieMotief>, AppError> {
-        let rows: Vec<_> = many(ctx, MotievenVanEvaluatie(self.0.id)).await?;
+        let rows: Vec<_> = many(ctx, MotievenOfEvaluatie(self.0.id)).await?;
         Ok(rows.into_iter().map(EvaluatieMotief).collect())
     }
 
     /// Goals and how far they were reached.
     async fn doelen(&self, ctx: &Context<'_>) -> Result<Vec<EvaluatieDoel>, AppError> {
-        let rows: Vec<_> = many(ctx, DoelenVanEvaluatie(self.0.id)).await?;
+        let rows: Vec<_> = many(ctx, DoelenOfEvaluatie(self.0.id)).await?;
         Ok(rows.into_iter().map(EvaluatieDoel).collect())
     }
 
     /// Risks named, and whether they were experienced.
     async fn risicos(&self, ctx: &Context<'_>) -> Result<Vec<EvaluatieRisico>, AppError> {
-        let rows: Vec<_> = many(ctx, RisicosVanEvaluatie(self.0.id)).await?;
+        let rows: Vec<_> = many(ctx, RisicosOfEvaluatie(self.0.id)).await?;
         Ok(rows.into_iter().map(EvaluatieRisico).collect())
     }
 
@@ -291,7 +290,7 @@ impl Evaluatie {
 
     /// Public sources backing this record.
     async fn bronnen(&self, ctx: &Context<'_>) -> Result<Vec<Bron>, AppError> {
-        bronnen(ctx, BronnenVanEvaluatie(self.0.id)).await
+        bronnen(ctx, BronnenOfEvaluatie(self.0.id)).await
     }
 }
 

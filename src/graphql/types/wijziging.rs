@@ -5,7 +5,7 @@ use std::sync::Arc;
 use async_graphql::{Context, ID, Object};
 
 use super::Node;
-use crate::domain::{NodeId, WijzigingSoort};
+use crate::domain::{Entiteit, NodeId, WijzigingSoort};
 use crate::entity::wijziging;
 use crate::error::AppError;
 use crate::graphql::scalars::DateTime;
@@ -27,8 +27,8 @@ impl Wijziging {
     }
 
     /// Type of the changed record, e.g. `AmbtelijkeFusie` or `Deelname`.
-    async fn entiteit(&self) -> &str {
-        &self.0.entiteit
+    async fn entiteit(&self) -> Entiteit {
+        self.0.entiteit
     }
 
     /// Global ID of the changed record.

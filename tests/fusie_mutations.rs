@@ -1,41 +1,17 @@
-//! Writing the registry through GraphQL: roles, every rule of the registry, optimistic
-//! concurrency, the change log, and a race of conflicting requests.
+//! Writing ambtelijke fusies and their deelnames through GraphQL: roles, every rule of a fusie
+//! and a deelname, optimistic concurrency, the change log the writes leave, and a race of
+//! conflicting requests. (Municipalities and herindelingen: `gemeente_mutations.rs`; studies,
+//! evaluations and sources: `onderzoek_mutations.rs`.)
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed setup step should fail the test loudly
 
 mod common;
 
-use async_graphql::{Request, Variables};
-use fusieregister::auth::Caller;
-use fusieregister::domain::TokenRol;
+use common::{as_caller, first_error_code as code, first_error_field as field, write};
 use fusieregister::entity::{deelname, wijziging};
-use fusieregister::graphql::{RegistrySchema, build_schema};
+use fusieregister::graphql::build_schema;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder};
 use serde_json::{Value, json};
-
-fn editor() -> Caller {
-    Caller { token_id: 1, naam: "redactie-bzk".to_owned(), rol: TokenRol::Editor }
-}
-
-async fn as_caller(schema: &RegistrySchema, caller: Option<Caller>, query: &str, variables: Value) -> Value {
-    let mut request = Request::new(query).variables(Variables::from_json(variables));
-    if let Some(caller) = caller {
-        request = request.data(caller);
-    }
-    serde_json::to_value(schema.execute(request).await).unwrap()
-}
-
-async fn write(schema: &RegistrySchema, query: &str, variables: Value) -> Value {
-    as_caller(schema, Some(editor()), query, variables).await
-}
-
-fn code(response: &Value) -> &str {
-    common::first_error_code(response)
-}
-
-fn field(response: &Value) -> &str {
-    response["errors"][0]["extensions"]["field"].as_str().unwrap_or("<no field>")
-}
 
 async fn counts(conn: &DatabaseConnection) -> (u64, u64) {
     (deelname::Entity::find().count(conn).await.unwrap(), wijziging::Entity::find().count(conn).await.unwrap())

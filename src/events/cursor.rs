@@ -1,6 +1,6 @@
 //! One subscriber's place in the change log. Changes come from the instance's broadcast when it
 //! keeps up, and from the log itself for the replay after `vanaf`, after a lag, or when a number
-//! is missing. Because numbers have no gaps, the reader can tell exactly what it has not seen:
+//! is missing. Because numbers have no gaps, the cursor can tell exactly what it has not seen:
 //! every change after the starting point is delivered once, in order.
 
 use std::collections::VecDeque;
@@ -10,6 +10,7 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::broadcast::{self, error::RecvError};
 
 use super::{BATCH, Feed};
+use crate::domain::Entiteit;
 use crate::entity::wijziging;
 use crate::error::AppError;
 use crate::store;
@@ -17,8 +18,8 @@ use crate::store;
 /// Which changes a subscriber wants; `None` lets all through.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    /// Record types, e.g. `AmbtelijkeFusie`.
-    pub entiteiten: Option<Vec<String>>,
+    /// Record types.
+    pub entiteiten: Option<Vec<Entiteit>>,
     /// The key of an ambtelijke fusie: that fusie and its deelnames.
     pub sleutel: Option<String>,
     /// A CBS code: that municipality and its deelnames.
@@ -39,30 +40,30 @@ impl Filter {
     }
 }
 
-/// Where the reader stands against the log.
+/// Where the cursor stands against the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Achterstand {
+enum Backlog {
     /// Up to date with the broadcast.
-    Geen,
-    /// The log holds changes up to this number that the reader has not read yet.
-    Tot(i64),
+    CaughtUp,
+    /// The log holds changes up to this number that the cursor has not read yet.
+    Until(i64),
     /// Unknown how far behind (at the start, or after a lag): read the log until it is empty.
-    Onbekend,
+    Unknown,
 }
 
-/// One subscriber's reader.
-pub struct Lezer {
+/// One subscriber's cursor.
+pub struct LogCursor {
     db: DatabaseConnection,
     live: broadcast::Receiver<Arc<wijziging::Model>>,
     /// The last number read, whether or not it passed the filter.
-    positie: i64,
-    achterstand: Achterstand,
-    klaar: VecDeque<Arc<wijziging::Model>>,
+    position: i64,
+    backlog: Backlog,
+    ready: VecDeque<Arc<wijziging::Model>>,
     filter: Filter,
 }
 
-impl Lezer {
-    /// A reader of the changes after `vanaf`, or, without it, of those committed from now on.
+impl LogCursor {
+    /// A cursor of the changes after `vanaf`, or, without it, of those committed from now on.
     ///
     /// # Errors
     /// A database error.
@@ -70,68 +71,68 @@ impl Lezer {
         // Subscribe before reading the log's end, so nothing can fall between the two.
         let live = feed.subscribe().await?;
         let db = feed.db().clone();
-        let positie = match vanaf {
+        let position = match vanaf {
             Some(v) => v,
-            None => store::wijziging::laatste(&db).await?,
+            None => store::wijziging::latest(&db).await?,
         };
-        Ok(Self { db, live, positie, achterstand: Achterstand::Onbekend, klaar: VecDeque::new(), filter })
+        Ok(Self { db, live, position, backlog: Backlog::Unknown, ready: VecDeque::new(), filter })
     }
 
     /// The next change that passes the filter; waits for it if need be.
     ///
     /// # Errors
     /// A database error while reading the log, or a feed that stopped.
-    pub async fn volgende(&mut self) -> Result<Arc<wijziging::Model>, AppError> {
+    pub async fn next(&mut self) -> Result<Arc<wijziging::Model>, AppError> {
         loop {
-            if let Some(w) = self.klaar.pop_front() {
+            if let Some(w) = self.ready.pop_front() {
                 return Ok(w);
             }
-            if self.achterstand != Achterstand::Geen {
-                self.lees_log().await?;
+            if self.backlog != Backlog::CaughtUp {
+                self.read_log().await?;
                 continue;
             }
             match self.live.recv().await {
-                Ok(w) => self.neem(w),
-                Err(RecvError::Lagged(_)) => self.achterstand = Achterstand::Onbekend,
+                Ok(w) => self.take(w),
+                Err(RecvError::Lagged(_)) => self.backlog = Backlog::Unknown,
                 Err(RecvError::Closed) => return Err(AppError::Internal("the change feed has stopped".to_owned())),
             }
         }
     }
 
     /// Takes a change from the broadcast: the next one in line is kept, an old one is skipped,
-    /// and one past a gap sends the reader to the log first.
-    fn neem(&mut self, w: Arc<wijziging::Model>) {
-        if w.volgnummer == self.positie + 1 {
-            self.positie = w.volgnummer;
+    /// and one past a gap sends the cursor to the log first.
+    fn take(&mut self, w: Arc<wijziging::Model>) {
+        if w.volgnummer == self.position + 1 {
+            self.position = w.volgnummer;
             if self.filter.past(&w) {
-                self.klaar.push_back(w);
+                self.ready.push_back(w);
             }
-        } else if w.volgnummer > self.positie + 1 {
-            self.achterstand = Achterstand::Tot(w.volgnummer);
+        } else if w.volgnummer > self.position + 1 {
+            self.backlog = Backlog::Until(w.volgnummer);
         }
     }
 
-    /// Reads one batch of the log after the reader's position.
-    async fn lees_log(&mut self) -> Result<(), AppError> {
-        let rows = store::wijziging::volgende(&self.db, self.positie, BATCH).await?;
+    /// Reads one batch of the log after the cursor's position.
+    async fn read_log(&mut self) -> Result<(), AppError> {
+        let rows = store::wijziging::next(&self.db, self.position, BATCH).await?;
         let full = rows.len() as u64 == BATCH;
         for row in rows {
-            self.positie = row.volgnummer;
+            self.position = row.volgnummer;
             if self.filter.past(&row) {
-                self.klaar.push_back(Arc::new(row));
+                self.ready.push_back(Arc::new(row));
             }
         }
-        self.achterstand = match self.achterstand {
-            Achterstand::Tot(tot) if self.positie < tot && full => Achterstand::Tot(tot),
-            Achterstand::Tot(tot) if self.positie < tot => {
+        self.backlog = match self.backlog {
+            Backlog::Until(until) if self.position < until && full => Backlog::Until(until),
+            Backlog::Until(until) if self.position < until => {
                 // The broadcast showed a number the log does not have yet: that cannot happen
                 // while numbers are committed in order. Go back to waiting; the next change
                 // shows the gap again.
-                tracing::warn!(positie = self.positie, tot, "change log behind its broadcast");
-                Achterstand::Geen
+                tracing::warn!(position = self.position, until, "change log behind its broadcast");
+                Backlog::CaughtUp
             }
-            Achterstand::Onbekend if full => Achterstand::Onbekend,
-            _ => Achterstand::Geen,
+            Backlog::Unknown if full => Backlog::Unknown,
+            _ => Backlog::CaughtUp,
         };
         Ok(())
     }

@@ -1,0 +1,140 @@
+//! The state every handler shares, and the options it is built from. Kept apart from the router
+//! (`app.rs`) so that the WebSocket handlers (`ws`), which the router mounts, can use the state
+//! without importing the router's module in turn.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::DatabaseConnection;
+use tokio::sync::Semaphore;
+
+use super::{metrics, persisted, server};
+use crate::cors::CorsOrigins;
+use crate::events::{self, Feed};
+use crate::graphql::{RegistrySchema, SchemaOptions, build_schema_with};
+use crate::ws::sockets::Sockets;
+
+/// Everything a request handler needs, cloned cheaply into each.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The GraphQL schema, built once.
+    pub schema: RegistrySchema,
+    /// How the server behaves over time.
+    pub options: Options,
+    /// The open WebSockets, to be closed properly when the server stops.
+    pub sockets: Sockets,
+    /// One permit per GraphQL request admitted over HTTP (see `max_concurrent_requests`).
+    pub permits: Arc<Semaphore>,
+    /// One permit per admitted request that may execute at once (see `max_running_requests`).
+    pub running: Arc<Semaphore>,
+    /// What this instance has done, for `GET /metrics`.
+    pub metrics: Arc<metrics::Metrics>,
+}
+
+/// How the server behaves: timings, limits and the operator's switches; the defaults suit
+/// production.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// How often the change feed re-reads the log without a wake-up (a safety net).
+    pub poll_interval: Duration,
+    /// How long a WebSocket may be quiet before the server sends a keep-alive.
+    pub keep_alive: Duration,
+    /// The operator's switches of the GraphQL schema (introspection, suggestions, limits).
+    pub schema: SchemaOptions,
+    /// Browser origins that may call the API.
+    pub cors: CorsOrigins,
+    /// How long a new WebSocket may take to send `connection_init` (then: close 4408).
+    pub connection_init_timeout: Duration,
+    /// Operations one WebSocket may run at once; one more is refused with `TOO_MANY_OPERATIONS`.
+    pub max_operations_per_socket: usize,
+    /// Bytes of results that may wait for a WebSocket client to read them; a client that lets
+    /// more pile up is disconnected (close 1008).
+    pub max_unsent_bytes: usize,
+    /// Longest a single write to a WebSocket may take before the client counts as not reading.
+    pub send_timeout: Duration,
+    /// How often an open WebSocket's API token is checked for revocation (then: close 4403).
+    pub token_recheck: Duration,
+    /// Largest response body; a larger answer is replaced by a `RESPONSE_TOO_LARGE` error.
+    pub max_response_bytes: usize,
+    /// GraphQL requests over HTTP that may run at once; one more is answered at once with 503
+    /// `SERVICE_UNAVAILABLE` instead of waiting in a queue that only grows under overload.
+    pub max_concurrent_requests: usize,
+    /// Admitted requests that execute at once; the others wait their turn. An executing request
+    /// holds its rows, its result tree and its JSON (tens of MB for the largest allowed answer),
+    /// and more of them than the machine has cores only add memory, not throughput.
+    pub max_running_requests: usize,
+    /// How long a client may take over its side of a connection.
+    pub connection: server::ConnectionLimits,
+    /// Operations that take at least this long are logged (with name, type and outcome).
+    pub slow_operation: Duration,
+    /// Size of the database pool; `None` for the default of [`crate::db::connect_with`].
+    pub database_max_connections: Option<u32>,
+    /// Where `GET /metrics` is served: `None` on the API's own address, or a separate address
+    /// that need not be public.
+    pub metrics_listen: Option<SocketAddr>,
+    /// Whether requests may name stored documents by hash, and whether only those may run.
+    pub persisted: persisted::PersistedDocuments,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            poll_interval: events::POLL_INTERVAL,
+            keep_alive: KEEP_ALIVE,
+            schema: SchemaOptions::default(),
+            cors: CorsOrigins::Any,
+            connection_init_timeout: Duration::from_secs(10),
+            max_operations_per_socket: 50,
+            max_unsent_bytes: 2 * MAX_RESPONSE_BYTES,
+            send_timeout: Duration::from_secs(10),
+            token_recheck: Duration::from_secs(2),
+            max_response_bytes: MAX_RESPONSE_BYTES,
+            max_concurrent_requests: MAX_CONCURRENT_REQUESTS,
+            max_running_requests: default_running_requests(),
+            connection: server::ConnectionLimits::default(),
+            database_max_connections: None,
+            slow_operation: Duration::from_secs(1),
+            metrics_listen: None,
+            persisted: persisted::PersistedDocuments::default(),
+        }
+    }
+}
+
+/// Default cap on GraphQL requests running at once: enough to keep the database pool busy, few
+/// enough that their memory stays small.
+pub const MAX_CONCURRENT_REQUESTS: usize = 64;
+
+/// Default of [`Options::max_running_requests`]: one per core the process may use.
+pub fn default_running_requests() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+}
+
+/// Quiet time after which a WebSocket gets a keep-alive: below the idle timeouts of common
+/// proxies and load balancers (often 60 seconds).
+pub const KEEP_ALIVE: Duration = Duration::from_secs(20);
+
+impl AppState {
+    /// State over an open (migrated) database.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self::with_options(db, Options::default())
+    }
+
+    /// State with other timings.
+    pub fn with_options(db: DatabaseConnection, options: Options) -> Self {
+        let feed = Arc::new(Feed::with_poll_interval(db.clone(), options.poll_interval));
+        let schema = build_schema_with(db.clone(), feed, options.schema);
+        let permits = Arc::new(Semaphore::new(options.max_concurrent_requests));
+        let running = Arc::new(Semaphore::new(options.max_running_requests.max(1)));
+        let metrics = Arc::new(metrics::Metrics::default());
+        Self { db, schema, options, sockets: Sockets::default(), permits, running, metrics }
+    }
+}
+
+/// Largest request body (and WebSocket message) accepted; a GraphQL query needs far less.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// Default largest response body; larger answers are replaced by a coded error. The cost limit
+/// keeps normal queries far below it.
+pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
