@@ -19,15 +19,16 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::error::AppError;
 use crate::graphql::guard::SelectedOperation;
-use crate::graphql::pipeline::OperationSeen;
+use crate::graphql::pipeline::RequestReport;
 use crate::{auth, cors, dataset, db, ide, ws};
 
+mod consistency;
 pub(crate) mod error_body;
 pub(crate) mod graphql_http;
 pub(crate) mod input_check;
 pub(crate) mod layers;
 pub mod metrics;
-mod operation_log;
+pub(crate) mod operation_log;
 pub mod persisted;
 pub mod server;
 pub(crate) mod state;
@@ -65,7 +66,7 @@ pub fn router(state: AppState) -> Router {
 
 async fn metrics_text(State(state): State<AppState>) -> Response {
     state.metrics.read_feed_position(&state.db).await;
-    let text = state.metrics.render(&state.db, state.sockets.open());
+    let text = state.render_metrics();
     ([(header::CONTENT_TYPE, metrics::CONTENT_TYPE)], text).into_response()
 }
 
@@ -128,31 +129,55 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::
         let limit = state.options.max_response_bytes;
         return graphql_http::answer(&query, operation_name.as_deref(), response, media, limit);
     }
+    let min_volgnummer = match consistency::min_volgnummer(headers) {
+        Ok(min) => min,
+        Err(refusal) => return refusal.into_response(),
+    };
     match with_caller(state, headers, request).await {
         Ok((request, token)) => {
             let started = std::time::Instant::now();
-            let seen = Arc::new(OperationSeen::default());
+            let report = Arc::new(RequestReport::wanting(min_volgnummer));
             // Held until the answer is serialised: the result tree is the large part.
             let Ok(_running) = state.running.acquire().await else { return busy(state) };
-            let mut response = state.schema.execute(request.data(seen.clone())).await;
-            let (kind, name) = operation_labels(seen.get(), operation_name.as_deref());
+            let mut response = state.schema.execute(request.data(report.clone())).await;
+            let (kind, name) = operation_labels(report.operation(), operation_name.as_deref());
+            let volgnummer = match kind {
+                "mutation" => newest_volgnummer(state).await,
+                _ => report.volgnummer(),
+            };
             name_the_request_of_internal_errors(&mut response, headers);
             let outcome = response.errors.first().map_or_else(|| "ok".to_owned(), error_code);
             let limit = state.options.max_response_bytes;
-            let answer = graphql_http::answer(&query, operation_name.as_deref(), response, media, limit);
-            let elapsed = started.elapsed();
-            state.metrics.record(name.as_deref(), kind, &outcome, elapsed);
+            let mut answer = graphql_http::answer(&query, operation_name.as_deref(), response, media, limit);
+            if let Some(volgnummer) = volgnummer {
+                consistency::mark(answer.headers_mut(), volgnummer);
+            }
             let finished = operation_log::Finished {
                 name: name.as_deref(),
                 kind,
                 outcome: &outcome,
-                elapsed,
+                elapsed: started.elapsed(),
+                statements: report.statements(),
+                batches: report.batches(),
                 token: token.as_deref(),
             };
+            state.metrics.record(&finished);
             operation_log::log(&finished, state.options.slow_operation);
             answer
         }
         Err(response) => response,
+    }
+}
+
+/// The newest `volgnummer` on the primary, for a mutation's answer: read after the write, so
+/// at least the write's own. `None` (no header) when the log cannot be read.
+async fn newest_volgnummer(state: &AppState) -> Option<i64> {
+    match crate::store::wijziging::latest(state.databases.primary()).await {
+        Ok(newest) => Some(newest),
+        Err(err) => {
+            tracing::warn!(error = %err, "cannot read the change log's position after a mutation");
+            None
+        }
     }
 }
 
@@ -270,17 +295,40 @@ pub async fn prepare_database(url: &str, max_connections: Option<u32>) -> Result
     Ok(conn)
 }
 
+/// Connects to the read replicas of the primary database (not migrated: a replica follows the
+/// primary's schema).
+///
+/// # Errors
+/// When a replica cannot be reached at start, or is not PostgreSQL.
+pub async fn connect_replicas(
+    urls: &[String],
+    max_connections: Option<u32>,
+) -> Result<Vec<DatabaseConnection>, AppError> {
+    let mut replicas = Vec::with_capacity(urls.len());
+    for (n, url) in urls.iter().enumerate() {
+        if !url.starts_with("postgres") {
+            return Err(AppError::Internal(format!("read replica {} is not a PostgreSQL URL", n + 1)));
+        }
+        replicas.push(db::connect_with(url, max_connections).await?);
+    }
+    Ok(replicas)
+}
+
 /// Runs the server until SIGINT or SIGTERM, then finishes running requests and stops.
 ///
 /// # Errors
-/// When the database cannot be prepared or the address cannot be bound.
-pub async fn serve(url: &str, listen: SocketAddr, options: Options) -> Result<(), AppError> {
+/// When the database or a replica cannot be prepared or the address cannot be bound.
+pub async fn serve(url: &str, replica_urls: &[String], listen: SocketAddr, options: Options) -> Result<(), AppError> {
     let conn = prepare_database(url, options.database_max_connections).await?;
+    let replicas = connect_replicas(replica_urls, options.database_max_connections).await?;
+    if !replicas.is_empty() {
+        tracing::info!(replicas = replicas.len(), "queries read from the replicas");
+    }
     let listener =
         TcpListener::bind(listen).await.map_err(|e| AppError::Internal(format!("cannot listen on {listen}: {e}")))?;
     tracing::info!("serving the API and the IDE on http://{listen}/graphql");
     let metrics_listen = options.metrics_listen;
-    let state = AppState::with_options(conn, options);
+    let state = AppState::over(db::Databases::with_replicas(conn, replicas), options);
     if let Some(address) = metrics_listen {
         let listener = TcpListener::bind(address)
             .await

@@ -104,6 +104,19 @@ pub struct DatabaseArgs {
         global = true
     )]
     pub database_url: String,
+
+    /// A read replica of the PostgreSQL database at `--database-url` (repeat the flag, or
+    /// separate URLs by commas): queries read from the replicas in turn, while writes,
+    /// subscriptions and a mutation's own answer use the primary.
+    #[arg(
+        long = "read-database-url",
+        env = "FUSIEREGISTER_READ_DATABASE_URLS",
+        value_name = "URL",
+        value_delimiter = ',',
+        hide_env_values = true,
+        global = true
+    )]
+    pub read_database_urls: Vec<String>,
 }
 
 /// Settings of the HTTP server. Global, so that they also apply when the binary serves

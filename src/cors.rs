@@ -72,8 +72,9 @@ pub fn layer(origins: &CorsOrigins) -> CorsLayer {
             header::CONTENT_TYPE,
             header::ACCEPT,
             HeaderName::from_static("x-request-id"),
+            HeaderName::from_static("x-min-volgnummer"),
         ])
-        .expose_headers([HeaderName::from_static("x-request-id")])
+        .expose_headers([HeaderName::from_static("x-request-id"), HeaderName::from_static("x-volgnummer")])
         .max_age(PREFLIGHT_MAX_AGE)
 }
 

@@ -9,6 +9,9 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, Databa
 
 use crate::error::AppError;
 
+mod routing;
+pub use routing::{Databases, ReadConnection};
+
 /// Longest a request waits for a database connection. While the database is down the pool keeps
 /// trying to connect for this long, then the request fails with `SERVICE_UNAVAILABLE`: short,
 /// so that clients and load balancers hear of an outage at once instead of piling up.

@@ -37,7 +37,8 @@ async fn run(cli: Cli) -> Result<(), String> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let options = cli.serve.options().map_err(|e| e.to_string())?;
-            app::serve(&url, cli.serve.listen, options).await.map_err(|e| e.detail())
+            let replicas = &cli.database.read_database_urls;
+            app::serve(&url, replicas, cli.serve.listen, options).await.map_err(|e| e.detail())
         }
         Command::Migrate => {
             db::connect_and_migrate(&url).await.map_err(|e| e.detail())?;

@@ -5,36 +5,20 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use common::{count_statements, data, seeded_database};
+use common::{data, data_and_statements, seeded_database};
 use fusieregister::graphql::{RegistrySchema, build_schema};
 use serde_json::{Value, json};
 
-/// Runs `query` with `variables` and returns its data and the statements it sent.
-async fn statements_of(
-    schema: &RegistrySchema,
-    counter: &AtomicUsize,
-    query: &str,
-    variables: Value,
-) -> (Value, usize) {
-    counter.store(0, Ordering::SeqCst);
-    let answer = data(schema, query, variables).await;
-    (answer, counter.load(Ordering::SeqCst))
-}
-
-/// A schema over a seeded database, with a counter of the statements sent on it.
-async fn counted_schema() -> (RegistrySchema, std::sync::Arc<AtomicUsize>) {
-    let mut conn = seeded_database().await;
-    let counter = count_statements(&mut conn);
-    (build_schema(conn), counter)
+/// A schema over a seeded database.
+async fn counted_schema() -> RegistrySchema {
+    build_schema(seeded_database().await)
 }
 
 #[tokio::test]
 async fn lookup_by_cbs_code() {
-    let (schema, counter) = counted_schema().await;
+    let schema = counted_schema().await;
     let (answer, statements) =
-        statements_of(&schema, &counter, include_str!("../bench/queries/lookup.graphql"), json!({})).await;
+        data_and_statements(&schema, include_str!("../bench/queries/lookup.graphql"), json!({})).await;
     assert_eq!(answer["gemeente"]["provincie"]["code"], "PV27");
     // The municipality, then its province.
     assert_eq!(statements, 2);
@@ -42,9 +26,9 @@ async fn lookup_by_cbs_code() {
 
 #[tokio::test]
 async fn nested_query_over_100_municipalities() {
-    let (schema, counter) = counted_schema().await;
+    let schema = counted_schema().await;
     let (answer, statements) =
-        statements_of(&schema, &counter, include_str!("../bench/queries/nested.graphql"), json!({})).await;
+        data_and_statements(&schema, include_str!("../bench/queries/nested.graphql"), json!({})).await;
     let edges = answer["gemeenten"]["edges"].as_array().unwrap();
     assert_eq!(edges.len(), 100);
     assert!(edges.iter().any(|e| !e["node"]["ambtelijkeFusies"].as_array().unwrap().is_empty()));
@@ -56,7 +40,7 @@ async fn nested_query_over_100_municipalities() {
 
 #[tokio::test]
 async fn all_municipalities_with_their_herindelingen() {
-    let (schema, counter) = counted_schema().await;
+    let schema = counted_schema().await;
     // The cursors of pages 2..7, as a client gets them.
     let walk = "query($after: String) { gemeenten(first: 100, after: $after) { pageInfo { endCursor } } }";
     let mut variables = serde_json::Map::new();
@@ -66,13 +50,9 @@ async fn all_municipalities_with_their_herindelingen() {
         after = answer["gemeenten"]["pageInfo"]["endCursor"].clone();
         variables.insert(format!("a{page}"), after.clone());
     }
-    let (answer, statements) = statements_of(
-        &schema,
-        &counter,
-        include_str!("../bench/queries/herindelingen.graphql"),
-        Value::Object(variables),
-    )
-    .await;
+    let (answer, statements) =
+        data_and_statements(&schema, include_str!("../bench/queries/herindelingen.graphql"), Value::Object(variables))
+            .await;
     let municipalities: usize = (1..=7).map(|p| answer[format!("p{p}")]["edges"].as_array().unwrap().len()).sum();
     assert_eq!(municipalities, 606, "every municipality of the bundled dataset, once");
     // One select per page (no `totalCount` asked), all in the first round; then the links, the
@@ -82,9 +62,9 @@ async fn all_municipalities_with_their_herindelingen() {
 
 #[tokio::test]
 async fn filtered_connection_page() {
-    let (schema, counter) = counted_schema().await;
+    let schema = counted_schema().await;
     let (answer, statements) =
-        statements_of(&schema, &counter, include_str!("../bench/queries/filtered.graphql"), json!({})).await;
+        data_and_statements(&schema, include_str!("../bench/queries/filtered.graphql"), json!({})).await;
     assert!(answer["ambtelijkeFusies"]["totalCount"].as_u64().unwrap() > 0);
     // The count it asks for, the page, the deelnames of its fusies and their municipalities.
     assert_eq!(statements, 4);
@@ -92,9 +72,9 @@ async fn filtered_connection_page() {
 
 #[tokio::test]
 async fn statistiek_on_a_date() {
-    let (schema, counter) = counted_schema().await;
+    let schema = counted_schema().await;
     let (answer, statements) =
-        statements_of(&schema, &counter, include_str!("../bench/queries/statistiek.graphql"), json!({})).await;
+        data_and_statements(&schema, include_str!("../bench/queries/statistiek.graphql"), json!({})).await;
     assert_eq!(answer["statistiek"]["aantalGemeenten"], 393);
     // Provinces, municipalities per province, fusies, deelnames and figures valid on the date,
     // and the organisations behind the study's count of fusies for that date.

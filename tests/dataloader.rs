@@ -4,9 +4,7 @@
 
 mod common;
 
-use std::sync::atomic::Ordering;
-
-use common::{count_statements, data, seeded_database};
+use common::{data_and_statements, seeded_database};
 use fusieregister::graphql::build_schema;
 use serde_json::json;
 
@@ -36,17 +34,13 @@ query($first: Int!) {
 
 #[tokio::test]
 async fn nested_query_costs_the_same_for_1_and_100_municipalities() {
-    let mut conn = seeded_database().await;
-    let statements = count_statements(&mut conn);
-    let schema = build_schema(conn);
+    let schema = build_schema(seeded_database().await);
 
     let mut counts = Vec::new();
-    // Page 1 of size 1 and 100, and a later page of 100 where the municipalities have fusies.
     for first in [1, 100] {
-        statements.store(0, Ordering::SeqCst);
-        let d = data(&schema, NESTED, json!({ "first": first })).await;
+        let (d, statements) = data_and_statements(&schema, NESTED, json!({ "first": first })).await;
         assert_eq!(d["gemeenten"]["edges"].as_array().map(Vec::len), Some(first));
-        counts.push(statements.load(Ordering::SeqCst));
+        counts.push(statements);
     }
     assert!(counts[0] > 0, "the counter sees statements");
     assert_eq!(counts[0], counts[1], "statements for 1 vs 100 municipalities: {counts:?}");
@@ -54,9 +48,7 @@ async fn nested_query_costs_the_same_for_1_and_100_municipalities() {
 
 #[tokio::test]
 async fn the_whole_registry_of_fusies_costs_a_fixed_number_of_statements() {
-    let mut conn = seeded_database().await;
-    let statements = count_statements(&mut conn);
-    let schema = build_schema(conn);
+    let schema = build_schema(seeded_database().await);
     // Woerden-Oudewater alone touches every relation of the query (members with predecessors,
     // an evaluation, sources), so any extra statement for all 32 would be a per-row query.
     let query = r#"query($naam: String) { ambtelijkeFusies(naam: $naam, first: 100) { totalCount edges { node {
@@ -64,10 +56,9 @@ async fn the_whole_registry_of_fusies_costs_a_fixed_number_of_statements() {
         gemeenten { naam } evaluaties { samenvatting } bronnen { titel } } } } }"#;
     let mut counts = Vec::new();
     for (naam, expected) in [(Some("woerden"), 1), (None, 32)] {
-        statements.store(0, Ordering::SeqCst);
-        let d = data(&schema, query, json!({ "naam": naam })).await;
+        let (d, statements) = data_and_statements(&schema, query, json!({ "naam": naam })).await;
         assert_eq!(d["ambtelijkeFusies"]["totalCount"], expected);
-        counts.push(statements.load(Ordering::SeqCst));
+        counts.push(statements);
     }
     assert_eq!(counts[0], counts[1], "statements for 1 vs 32 fusies: {counts:?}");
 }

@@ -199,7 +199,7 @@ async fn a_query_over_the_socket_waits_for_a_turn() {
 async fn metrics_count_sockets_and_active_subscriptions() {
     let (address, _, state) = server(Options::default()).await;
     let figure = |name: &str| {
-        let text = state.metrics.render(&state.db, state.sockets.open());
+        let text = state.render_metrics();
         text.lines().find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse::<f64>().ok())
     };
     let until = |name: &'static str, wanted: f64| {

@@ -101,3 +101,56 @@ async fn the_feed_position_follows_the_change_log() {
     let after = sample(&scrape(&app).await, position).unwrap();
     assert!(after > before, "{before} → {after}");
 }
+
+/// Each request's SQL statements and DataLoader batches land in histograms by operation type.
+#[tokio::test]
+async fn statements_and_batches_per_request_are_counted() {
+    let app = router(AppState::new(common::seeded_database().await));
+    // The municipality by code, then its province: two batches of one statement each.
+    post(&app, r#"query Opzoeken { gemeente(code: "GM0363") { naam provincie { naam } } }"#).await;
+    post(&app, r#"query Opzoeken { gemeente(code: "GM0363") { naam provincie { naam } } }"#).await;
+    let text = scrape(&app).await;
+    let statements = "fusieregister_graphql_request_sql_statements";
+    assert_eq!(sample(&text, &format!(r#"{statements}_count{{type="query"}}"#)), Some(2.0), "{text}");
+    assert_eq!(sample(&text, &format!(r#"{statements}_sum{{type="query"}}"#)), Some(4.0), "{text}");
+    assert_eq!(sample(&text, &format!(r#"{statements}_bucket{{type="query",le="2"}}"#)), Some(2.0), "{text}");
+    let batches = "fusieregister_graphql_request_dataloader_batches";
+    assert_eq!(sample(&text, &format!(r#"{batches}_sum{{type="query"}}"#)), Some(4.0), "{text}");
+    assert!(sample(&text, "fusieregister_database_pool_in_use_connections").is_some(), "{text}");
+    assert_eq!(sample(&text, "fusieregister_requests_waiting"), Some(0.0), "{text}");
+}
+
+/// A subscriber that does not take its changes shows as the feed's lag.
+#[tokio::test]
+async fn the_slowest_subscriber_shows_as_the_feeds_lag() {
+    let db = common::seeded_database().await;
+    let (_, token) =
+        fusieregister::auth::store::create(&db, "lag-test", fusieregister::domain::TokenRol::Editor).await.unwrap();
+    let state = AppState::new(db);
+    let app = router(state.clone());
+    let _never_read = state.feed.subscribe().await.unwrap();
+    for naam in ["Amsterdam (1)", "Amsterdam (2)"] {
+        let mutation = format!(
+            r#"mutation {{ corrigeerGemeente(input: {{ code: "GM0363", naam: "{naam}" }}) {{ __typename }} }}"#
+        );
+        let request = Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(json!({ "query": mutation }).to_string()))
+            .unwrap();
+        assert_eq!(app.clone().oneshot(request).await.unwrap().status(), StatusCode::OK);
+    }
+    let last = sample(&scrape(&app).await, "fusieregister_feed_last_volgnummer").unwrap();
+    let broadcast = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            let text = scrape(&app).await;
+            if sample(&text, "fusieregister_feed_broadcast_volgnummer") == Some(last) {
+                return text;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the feed broadcasts the writes");
+    assert_eq!(sample(&broadcast, "fusieregister_feed_slowest_subscriber_lag"), Some(2.0), "{broadcast}");
+}

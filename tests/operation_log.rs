@@ -60,4 +60,11 @@ async fn mutations_and_slow_operations_are_logged_with_their_request() {
     assert!(!log.contains(&token), "the token itself is never logged");
     let slow_line = line("slow operation").expect("a line for the slow operation");
     assert!(slow_line.contains("type=\"mutation\"") && slow_line.contains("request_id=log-42"), "{slow_line}");
+    let statements: u64 = slow_line
+        .split("statements=")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|digits| digits.parse().ok())
+        .expect("the slow line counts the statements");
+    assert!(statements > 0, "{slow_line}");
 }

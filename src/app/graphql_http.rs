@@ -87,7 +87,7 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    fn bad(message: impl Into<String>) -> Self {
+    pub(crate) fn bad(message: impl Into<String>) -> Self {
         Self { status: StatusCode::BAD_REQUEST, message: message.into() }
     }
 }

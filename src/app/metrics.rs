@@ -1,14 +1,14 @@
 //! `GET /metrics`: what this instance does, in the Prometheus text format.
 //!
 //! GraphQL requests over HTTP by operation name, type and outcome (`ok` or the first error's
-//! code), their latency per operation, requests shed under overload, the database pool, open
-//! WebSockets and their active subscriptions, and the build. Operation names come from clients: the first
+//! code), their latency per operation, the SQL statements and DataLoader batches each cost,
+//! requests waiting and shed under overload, the database pool, open WebSockets and their
+//! active subscriptions, the change feed's position and its slowest subscriber, and the build. Operation names come from clients: the first
 //! [`MAX_OPERATION_NAMES`] valid names get a label of their own, any later or malformed name is
 //! counted as `other`, so that no client can make the label set grow without bound.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
-use std::time::Duration;
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -17,6 +17,9 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::{Metric, Registry};
 use sea_orm::{DatabaseBackend, DatabaseConnection};
+
+use super::operation_log::Finished;
+use crate::events::Feed;
 
 pub use prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
 
@@ -39,6 +42,11 @@ struct OperationLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KindLabels {
+    r#type: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct BuildLabels {
     version: &'static str,
     revision: &'static str,
@@ -49,18 +57,29 @@ fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.001, 2.0, 15))
 }
 
+/// The buckets of a count per request (statements, batches): 1 to 1,024.
+fn count_histogram() -> Histogram {
+    Histogram::new(exponential_buckets(1.0, 2.0, 11))
+}
+
 /// One instance's metrics; the registry is its own, so that servers in one process (tests) do
 /// not count each other's requests.
 pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: Family<OperationLabels, Histogram, fn() -> Histogram>,
+    statements: Family<KindLabels, Histogram, fn() -> Histogram>,
+    batches: Family<KindLabels, Histogram, fn() -> Histogram>,
     shed: Counter,
+    waiting: Gauge,
     pool_connections: Gauge,
     pool_idle: Gauge,
+    pool_in_use: Gauge,
     websockets: Gauge,
     subscriptions: Gauge,
     last_volgnummer: Gauge,
+    broadcast_volgnummer: Gauge,
+    slowest_backlog: Gauge,
     names: Mutex<HashSet<String>>,
 }
 
@@ -95,6 +114,24 @@ impl Default for Metrics {
             "Time from the start of a GraphQL request over HTTP to its serialised answer",
             Family::new_with_constructor(latency_histogram as fn() -> Histogram),
         );
+        let statements = registered(
+            r,
+            "graphql_request_sql_statements",
+            "SQL statements sent by one GraphQL request over HTTP, by operation type",
+            Family::new_with_constructor(count_histogram as fn() -> Histogram),
+        );
+        let batches = registered(
+            r,
+            "graphql_request_dataloader_batches",
+            "DataLoader batches (one SQL statement each) run by one GraphQL request over HTTP, by operation type",
+            Family::new_with_constructor(count_histogram as fn() -> Histogram),
+        );
+        let waiting = registered(
+            r,
+            "requests_waiting",
+            "Admitted GraphQL requests waiting for their turn to execute (see --max-running-requests)",
+            Gauge::default(),
+        );
         let shed = registered(
             r,
             "shed_requests",
@@ -105,6 +142,12 @@ impl Default for Metrics {
             registered(r, "database_pool_connections", "Open connections of the database pool", Gauge::default());
         let pool_idle =
             registered(r, "database_pool_idle_connections", "Idle connections of the database pool", Gauge::default());
+        let pool_in_use = registered(
+            r,
+            "database_pool_in_use_connections",
+            "Connections of the database pool lent out to a request or task",
+            Gauge::default(),
+        );
         let websockets = registered(r, "websockets_open", "Open GraphQL WebSockets", Gauge::default());
         let subscriptions =
             registered(r, "subscriptions_active", "Subscriptions running on the WebSockets", Gauge::default());
@@ -112,6 +155,18 @@ impl Default for Metrics {
             r,
             "feed_last_volgnummer",
             "The newest volgnummer in the change log; equal on every instance of one database",
+            Gauge::default(),
+        );
+        let broadcast_volgnummer = registered(
+            r,
+            "feed_broadcast_volgnummer",
+            "The newest volgnummer this instance's feed has handed to its subscribers (0 before the first subscription)",
+            Gauge::default(),
+        );
+        let slowest_backlog = registered(
+            r,
+            "feed_slowest_subscriber_lag",
+            "Changes the slowest subscriber of this instance has yet to take from the feed; at the feed's capacity (4096) it falls back to reading the log",
             Gauge::default(),
         );
         let build =
@@ -126,12 +181,18 @@ impl Default for Metrics {
             registry,
             requests,
             latency,
+            statements,
+            batches,
             shed,
+            waiting,
             pool_connections,
             pool_idle,
+            pool_in_use,
             websockets,
             subscriptions,
             last_volgnummer,
+            broadcast_volgnummer,
+            slowest_backlog,
             names: Mutex::new(HashSet::new()),
         }
     }
@@ -139,11 +200,16 @@ impl Default for Metrics {
 
 impl Metrics {
     /// Counts one finished GraphQL request.
-    pub fn record(&self, operation_name: Option<&str>, kind: &'static str, outcome: &str, elapsed: Duration) {
-        let operation = self.operation_label(operation_name);
-        let outcome = if is_code(outcome) { outcome.to_owned() } else { "other".to_owned() };
+    pub fn record(&self, finished: &Finished<'_>) {
+        let (kind, operation) = (finished.kind, self.operation_label(finished.name));
+        let outcome = if is_code(finished.outcome) { finished.outcome.to_owned() } else { "other".to_owned() };
         self.requests.get_or_create(&RequestLabels { operation: operation.clone(), r#type: kind, outcome }).inc();
-        self.latency.get_or_create(&OperationLabels { operation, r#type: kind }).observe(elapsed.as_secs_f64());
+        let elapsed = finished.elapsed.as_secs_f64();
+        self.latency.get_or_create(&OperationLabels { operation, r#type: kind }).observe(elapsed);
+        #[allow(clippy::cast_precision_loss)] // counts far below 2^52
+        let (statements, batches) = (finished.statements as f64, finished.batches as f64);
+        self.statements.get_or_create(&KindLabels { r#type: kind }).observe(statements);
+        self.batches.get_or_create(&KindLabels { r#type: kind }).observe(batches);
     }
 
     /// Counts a subscription as active until the returned guard is dropped.
@@ -183,17 +249,33 @@ impl Metrics {
     }
 
     /// The metrics in the Prometheus text format, the gauges read now.
-    pub fn render(&self, db: &DatabaseConnection, open_websockets: usize) -> String {
+    pub fn render(&self, db: &DatabaseConnection, feed: &Feed, now: &Gauges) -> String {
         let (size, idle) = pool_figures(db);
         self.pool_connections.set(i64::from(size));
-        self.pool_idle.set(i64::try_from(idle).unwrap_or(i64::MAX));
-        self.websockets.set(i64::try_from(open_websockets).unwrap_or(i64::MAX));
+        self.pool_idle.set(gauge_value(idle));
+        self.pool_in_use.set(gauge_value((size as usize).saturating_sub(idle)));
+        self.websockets.set(gauge_value(now.open_websockets));
+        self.waiting.set(gauge_value(now.waiting_requests));
+        self.broadcast_volgnummer.set(feed.broadcast_volgnummer());
+        self.slowest_backlog.set(gauge_value(feed.slowest_backlog()));
         let mut text = String::new();
         if let Err(err) = prometheus_client::encoding::prometheus_text::encode(&mut text, &self.registry) {
             tracing::error!(error = %err, "cannot encode the metrics");
         }
         text
     }
+}
+
+/// What the server knows at the moment of a scrape, beside the database and the feed.
+pub struct Gauges {
+    /// Open GraphQL WebSockets.
+    pub open_websockets: usize,
+    /// Admitted requests waiting for their turn to execute.
+    pub waiting_requests: usize,
+}
+
+fn gauge_value(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 /// Open and idle connections of the pool behind `db`.

@@ -14,6 +14,10 @@ pub struct Finished<'a> {
     pub outcome: &'a str,
     /// From the start of the request to its serialised answer.
     pub elapsed: Duration,
+    /// SQL statements the operation sent.
+    pub statements: u64,
+    /// DataLoader batches it ran.
+    pub batches: u64,
     /// The name of the API token the request carried.
     pub token: Option<&'a str>,
 }
@@ -32,6 +36,14 @@ pub fn log(finished: &Finished<'_>, slow: Duration) {
         );
     }
     if finished.elapsed >= slow {
-        tracing::warn!(operation, r#type = finished.kind, outcome = finished.outcome, elapsed_ms, "slow operation");
+        tracing::warn!(
+            operation,
+            r#type = finished.kind,
+            outcome = finished.outcome,
+            elapsed_ms,
+            statements = finished.statements,
+            batches = finished.batches,
+            "slow operation"
+        );
     }
 }

@@ -11,15 +11,20 @@ use tokio::sync::Semaphore;
 
 use super::{metrics, persisted, server};
 use crate::cors::CorsOrigins;
+use crate::db::Databases;
 use crate::events::{self, Feed};
-use crate::graphql::{RegistrySchema, SchemaOptions, build_schema_with};
+use crate::graphql::{RegistrySchema, SchemaOptions, build_schema_over};
 use crate::ws::sockets::Sockets;
 
 /// Everything a request handler needs, cloned cheaply into each.
 #[derive(Clone)]
 pub struct AppState {
-    /// The database pool.
+    /// The primary database's pool.
     pub db: DatabaseConnection,
+    /// The primary and its read replicas, as queries choose among them.
+    pub databases: Databases,
+    /// This instance's change feed, shared with the schema's subscriptions.
+    pub feed: Arc<Feed>,
     /// The GraphQL schema, built once.
     pub schema: RegistrySchema,
     /// How the server behaves over time.
@@ -124,12 +129,34 @@ impl AppState {
 
     /// State with other timings.
     pub fn with_options(db: DatabaseConnection, options: Options) -> Self {
+        Self::over(Databases::primary_only(db), options)
+    }
+
+    /// State over a primary database and its read replicas.
+    pub fn over(databases: Databases, options: Options) -> Self {
+        let db = databases.primary().clone();
+        // The feed reads the log on the primary: a subscriber hears of a change when it is
+        // committed, not when a replica has replayed it.
         let feed = Arc::new(Feed::with_poll_interval(db.clone(), options.poll_interval));
-        let schema = build_schema_with(db.clone(), feed, options.schema);
+        let schema = build_schema_over(databases.clone(), feed.clone(), options.schema);
         let permits = Arc::new(Semaphore::new(options.max_concurrent_requests));
         let running = Arc::new(Semaphore::new(options.max_running_requests.max(1)));
         let metrics = Arc::new(metrics::Metrics::default());
-        Self { db, schema, options, sockets: Sockets::default(), permits, running, metrics }
+        Self { db, databases, feed, schema, options, sockets: Sockets::default(), permits, running, metrics }
+    }
+}
+
+impl AppState {
+    /// The metrics in the Prometheus text format, with the gauges read now (the change log's
+    /// position as last read by [`metrics::Metrics::read_feed_position`]).
+    pub fn render_metrics(&self) -> String {
+        let admitted = self.options.max_concurrent_requests.saturating_sub(self.permits.available_permits());
+        let executing = self.options.max_running_requests.max(1).saturating_sub(self.running.available_permits());
+        let now = metrics::Gauges {
+            open_websockets: self.sockets.open(),
+            waiting_requests: admitted.saturating_sub(executing),
+        };
+        self.metrics.render(&self.db, &self.feed, &now)
     }
 }
 

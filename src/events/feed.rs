@@ -4,6 +4,7 @@
 //! and catches up from the log on its own ([`super::LogCursor`]).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use sea_orm::{DatabaseBackend, DatabaseConnection};
@@ -25,6 +26,8 @@ const RETRY: Duration = Duration::from_secs(1);
 pub struct Feed {
     db: DatabaseConnection,
     sender: broadcast::Sender<Arc<wijziging::Model>>,
+    /// The newest `volgnummer` broadcast (0 before the feed starts).
+    broadcast: Arc<AtomicI64>,
     poll_interval: Duration,
     /// Started at the first subscription, so a schema built only for queries costs nothing.
     tasks: OnceCell<Tasks>,
@@ -50,7 +53,8 @@ impl Feed {
     /// A feed with another safety-net interval (tests use a long one to prove that
     /// notifications alone deliver changes).
     pub fn with_poll_interval(db: DatabaseConnection, poll_interval: Duration) -> Self {
-        Self { db, sender: broadcast::channel(CAPACITY).0, poll_interval, tasks: OnceCell::new() }
+        let sender = broadcast::channel(CAPACITY).0;
+        Self { db, sender, broadcast: Arc::new(AtomicI64::new(0)), poll_interval, tasks: OnceCell::new() }
     }
 
     /// The same feed holding at most `capacity` changes for subscribers that fall behind (tests
@@ -59,6 +63,17 @@ impl Feed {
     pub fn with_capacity(mut self, capacity: usize) -> Self {
         self.sender = broadcast::channel(capacity.max(1)).0;
         self
+    }
+
+    /// The newest `volgnummer` handed to the subscribers; 0 before the first subscription.
+    pub fn broadcast_volgnummer(&self) -> i64 {
+        self.broadcast.load(Ordering::Relaxed)
+    }
+
+    /// Changes the slowest subscriber has yet to take: the broadcast keeps a change until every
+    /// receiver has taken it. At the capacity a subscriber lags and reads from the log instead.
+    pub fn slowest_backlog(&self) -> usize {
+        self.sender.len()
     }
 
     /// The database the feed reads.
@@ -85,17 +100,25 @@ impl Feed {
         if self.db.get_database_backend() == DatabaseBackend::Postgres {
             tasks.push(tokio::spawn(listen(self.db.clone(), remote_tx)).abort_handle());
         }
-        let tail = tail(self.db.clone(), self.sender.clone(), from, self.poll_interval, remote_rx);
+        self.broadcast.store(from, Ordering::Relaxed);
+        let sink = Broadcast { sender: self.sender.clone(), position: self.broadcast.clone() };
+        let tail = tail(self.db.clone(), sink, from, self.poll_interval, remote_rx);
         tasks.push(tokio::spawn(tail).abort_handle());
         Ok(Tasks(tasks))
     }
+}
+
+/// Where the feed's task sends changes, and where it notes how far it has come.
+struct Broadcast {
+    sender: broadcast::Sender<Arc<wijziging::Model>>,
+    position: Arc<AtomicI64>,
 }
 
 /// Reads the log after `latest` whenever woken (or every `poll_interval`) and broadcasts every
 /// new change in order.
 async fn tail(
     db: DatabaseConnection,
-    sender: broadcast::Sender<Arc<wijziging::Model>>,
+    sink: Broadcast,
     mut latest: i64,
     poll_interval: Duration,
     mut remote: watch::Receiver<u64>,
@@ -111,7 +134,8 @@ async fn tail(
                 for row in rows {
                     latest = row.volgnummer;
                     // An error only means that no one is subscribed right now.
-                    let _ = sender.send(Arc::new(row));
+                    let _ = sink.sender.send(Arc::new(row));
+                    sink.position.store(latest, Ordering::Relaxed);
                 }
                 if full {
                     continue;

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, Response};
@@ -13,6 +14,7 @@ use sea_orm::DatabaseConnection;
 use super::batching::{BatchQueue, RunUntilIdle};
 
 use super::loaders::Db;
+use super::pipeline::RequestReport;
 use crate::error::AppError;
 
 /// The per-request DataLoader.
@@ -46,7 +48,8 @@ pub async fn in_round<T: Send + 'static>(
     }
 }
 
-/// The database pool, for top-level list queries that are not relations.
+/// The request's database connection (the primary, or a replica for a query), for top-level
+/// reads that are not relations and for the services of mutations.
 ///
 /// # Errors
 /// An internal error if the schema was built without a connection.
@@ -117,9 +120,11 @@ const MAX_BATCH_SIZE: usize = 10_000;
 /// operation runs under [`run_until_idle`]. A batch holds every key of its round, up to a bound
 /// well below the bind-parameter limits of SQLite (32,766) and PostgreSQL (65,535);
 /// async-graphql's default of 1,000 split the larger rounds.
-pub fn fresh_loaders(db: &DatabaseConnection, queue: &BatchQueue) -> Loaders {
+pub fn fresh_loaders(db: &DatabaseConnection, queue: &BatchQueue, report: &Arc<RequestReport>) -> Loaders {
     let spawner = queue.clone();
-    DataLoader::new(Db(db.clone()), move |job| spawner.spawn(job)).delay(Duration::ZERO).max_batch_size(MAX_BATCH_SIZE)
+    DataLoader::new(Db::new(db.clone(), report.clone()), move |job| spawner.spawn(job))
+        .delay(Duration::ZERO)
+        .max_batch_size(MAX_BATCH_SIZE)
 }
 
 /// Runs an operation so that each level of the query is one batch per relation. Tokio's

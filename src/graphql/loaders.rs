@@ -5,10 +5,12 @@
 //! (with its cache) is made for every request by the request pipeline ([`super::context::fresh_loaders`]).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use sea_orm::DatabaseConnection;
 
+use super::pipeline::RequestReport;
 use crate::entity::{
     ambtelijke_fusie, bron, bronvermelding, deelname, evaluatie, evaluatie_bevinding, evaluatie_doel, evaluatie_motief,
     evaluatie_risico, gemeente, herindeling, herindeling_gemeente, kengetal, onderzoek, onderzoek_fusie, provincie,
@@ -16,8 +18,19 @@ use crate::entity::{
 use crate::error::AppError;
 use crate::store::batch::rows_where_in;
 
-/// The database behind the loaders.
-pub struct Db(pub DatabaseConnection);
+/// The database behind the loaders: the request's own connection, and the report that counts
+/// its batches.
+pub struct Db {
+    conn: DatabaseConnection,
+    report: Arc<RequestReport>,
+}
+
+impl Db {
+    /// Loads from `conn`, counting every batch in `report`.
+    pub fn new(conn: DatabaseConnection, report: Arc<RequestReport>) -> Self {
+        Self { conn, report }
+    }
+}
 
 /// One row per key: `$key` wraps the value of `$column`, read back from `$field`.
 macro_rules! one_per_key {
@@ -31,9 +44,10 @@ macro_rules! one_per_key {
             type Error = AppError;
 
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Self::Error> {
+                self.report.count_batch();
                 let values: Vec<$inner> = keys.iter().map(|k| k.0.clone()).collect();
                 let rows = rows_where_in::<$module::Entity, _, _>(
-                    &self.0,
+                    &self.conn,
                     $module::Column::$column,
                     &values,
                     $module::Column::Id,
@@ -57,9 +71,10 @@ macro_rules! many_per_key {
             type Error = AppError;
 
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Self::Error> {
+                self.report.count_batch();
                 let values: Vec<i32> = keys.iter().map(|k| k.0).collect();
                 let rows = rows_where_in::<$module::Entity, _, _>(
-                    &self.0,
+                    &self.conn,
                     $module::Column::$column,
                     &values,
                     $module::Column::Id,

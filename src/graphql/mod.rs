@@ -19,6 +19,7 @@ use std::sync::Arc;
 use async_graphql::Schema;
 use sea_orm::DatabaseConnection;
 
+use crate::db::Databases;
 use crate::events::Feed;
 
 /// The registry's schema type.
@@ -57,10 +58,16 @@ pub fn build_schema_with_feed(db: DatabaseConnection, feed: Arc<Feed>) -> Regist
 
 /// The schema over `db` and `feed`, with the operator's switches.
 pub fn build_schema_with(db: DatabaseConnection, feed: Arc<Feed>, options: SchemaOptions) -> RegistrySchema {
+    build_schema_over(Databases::primary_only(db), feed, options)
+}
+
+/// The schema over a primary database and its read replicas (see [`Databases`]).
+pub fn build_schema_over(databases: Databases, feed: Arc<Feed>, options: SchemaOptions) -> RegistrySchema {
+    let guard = guard::QueryGuard::new(options.limits, type_index());
     let mut builder = Schema::build(query::Query, mutation::Mutation::default(), subscription::Subscription)
-        .data(db.clone())
+        .data(databases.primary().clone())
         .data(feed)
-        .extension(pipeline::Pipeline::new(guard::QueryGuard::new(options.limits, type_index()), db));
+        .extension(pipeline::Pipeline::new(guard, databases));
     if !options.introspection {
         builder = builder.disable_introspection();
     }

@@ -7,6 +7,7 @@
 //! four extensions a large answer spent about a third of its memory on those frames.
 
 use std::any::TypeId;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_graphql::extensions::{
@@ -14,30 +15,75 @@ use async_graphql::extensions::{
     NextValidation,
 };
 use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::types::OperationType;
 use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult, Variables};
-use sea_orm::DatabaseConnection;
 
 use super::batching::BatchQueue;
 use super::context::{fresh_loaders, run_until_idle};
 use super::error_codes::{code_parse_error, code_response, code_validation_errors};
 use super::field_order::FieldOrders;
 use super::guard::{QueryGuard, SelectedOperation};
+use crate::db::Databases;
 
-/// Tells the caller of `Schema::execute` which operation its request ran, as the guard found it
-/// while checking the document (so the caller need not parse the query again): put an
-/// `Arc<OperationSeen>` in the request's data, and read it after execution.
+/// What the caller of `Schema::execute` learns about its request, without parsing the query
+/// again: the operation it ran (as the guard found it), the SQL statements and DataLoader batches
+/// it cost, and the state of the registry its answer reflects. It also carries the caller's
+/// wish for a minimum state. Put an `Arc<RequestReport>` in the request's data and read it after
+/// execution; a request without one gets a report of its own that nobody reads.
 #[derive(Debug, Default)]
-pub struct OperationSeen(Mutex<Option<SelectedOperation>>);
+pub struct RequestReport {
+    operation: Mutex<Option<SelectedOperation>>,
+    min_volgnummer: Option<i64>,
+    volgnummer: Mutex<Option<i64>>,
+    statements: AtomicU64,
+    batches: AtomicU64,
+}
 
-impl OperationSeen {
-    /// The operation, if the document parsed and selected one.
-    pub fn get(&self) -> Option<SelectedOperation> {
-        self.0.lock().ok().and_then(|seen| seen.clone())
+impl RequestReport {
+    /// A report for a request that wants to see at least the state `min_volgnummer`.
+    pub fn wanting(min_volgnummer: Option<i64>) -> Self {
+        Self { min_volgnummer, ..Self::default() }
     }
 
-    fn set(&self, operation: SelectedOperation) {
-        if let Ok(mut seen) = self.0.lock() {
+    /// The operation, if the document parsed and selected one.
+    pub fn operation(&self) -> Option<SelectedOperation> {
+        self.operation.lock().ok().and_then(|seen| seen.clone())
+    }
+
+    /// The newest `volgnummer` the answer is known to reflect, when it was read: for a query
+    /// when it read from a replica or asked for a minimum state.
+    pub fn volgnummer(&self) -> Option<i64> {
+        self.volgnummer.lock().ok().and_then(|v| *v)
+    }
+
+    /// SQL statements the request sent (a transaction's `BEGIN` and `COMMIT` not counted).
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    /// DataLoader batches the request ran.
+    pub fn batches(&self) -> u64 {
+        self.batches.load(Ordering::Relaxed)
+    }
+
+    /// Counts one DataLoader batch.
+    pub fn count_batch(&self) {
+        self.batches.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn count_statement(&self) {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn set_operation(&self, operation: SelectedOperation) {
+        if let Ok(mut seen) = self.operation.lock() {
             *seen = Some(operation);
+        }
+    }
+
+    fn set_volgnummer(&self, volgnummer: Option<i64>) {
+        if let Ok(mut v) = self.volgnummer.lock() {
+            *v = volgnummer;
         }
     }
 }
@@ -45,13 +91,13 @@ impl OperationSeen {
 /// The extension factory; the schema's only extension.
 pub struct Pipeline {
     guard: Arc<QueryGuard>,
-    db: DatabaseConnection,
+    databases: Databases,
 }
 
 impl Pipeline {
-    /// The pipeline with `guard` in front, loading from `db`.
-    pub fn new(guard: QueryGuard, db: DatabaseConnection) -> Self {
-        Self { guard: Arc::new(guard), db }
+    /// The pipeline with `guard` in front, reading from `databases`.
+    pub fn new(guard: QueryGuard, databases: Databases) -> Self {
+        Self { guard: Arc::new(guard), databases }
     }
 }
 
@@ -59,7 +105,7 @@ impl ExtensionFactory for Pipeline {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(RequestPipeline {
             guard: self.guard.clone(),
-            db: self.db.clone(),
+            databases: self.databases.clone(),
             queue: BatchQueue::default(),
             orders: Mutex::new(FieldOrders::default()),
         })
@@ -70,7 +116,7 @@ impl ExtensionFactory for Pipeline {
 /// request's alone.
 struct RequestPipeline {
     guard: Arc<QueryGuard>,
-    db: DatabaseConnection,
+    databases: Databases,
     queue: BatchQueue,
     orders: Mutex<FieldOrders>,
 }
@@ -90,15 +136,32 @@ impl Extension for RequestPipeline {
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
         let selected = self.guard.check(&mut request)?;
-        let seen = request
+        let report = request
             .data
-            .get(&TypeId::of::<Arc<OperationSeen>>())
-            .and_then(|data| data.downcast_ref::<Arc<OperationSeen>>());
-        if let (Some(seen), Some(selected)) = (seen, selected) {
-            seen.set(selected);
+            .get(&TypeId::of::<Arc<RequestReport>>())
+            .and_then(|data| data.downcast_ref::<Arc<RequestReport>>())
+            .cloned()
+            .unwrap_or_default();
+        let reads_only = selected.as_ref().is_some_and(|operation| operation.kind == OperationType::Query);
+        if let Some(selected) = selected {
+            report.set_operation(selected);
         }
-        let loaders = fresh_loaders(&self.db, &self.queue);
-        next.run(ctx, request.data(loaders).data(self.queue.clone())).await
+        let mut conn = if reads_only {
+            let chosen = self.databases.for_read(report.min_volgnummer).await;
+            if chosen.volgnummer.is_some() {
+                report.count_statement();
+            }
+            report.set_volgnummer(chosen.volgnummer);
+            chosen.conn
+        } else {
+            self.databases.primary().clone()
+        };
+        // The clone is this request's own: the callback counts its statements, and those of the
+        // transactions begun on it, and nobody else's.
+        let counting = report.clone();
+        conn.set_metric_callback(move |_| counting.count_statement());
+        let loaders = fresh_loaders(&conn, &self.queue, &report);
+        next.run(ctx, request.data(loaders).data(self.queue.clone()).data(conn)).await
     }
 
     async fn parse_query(

@@ -11,6 +11,7 @@ use async_graphql::{Request, Variables};
 use fusieregister::auth::Caller;
 use fusieregister::dataset::{self, Dataset};
 use fusieregister::domain::TokenRol;
+use fusieregister::graphql::pipeline::RequestReport;
 use fusieregister::graphql::{RegistrySchema, build_schema};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -146,12 +147,12 @@ pub fn first_error_field(response: &Value) -> &str {
     response["errors"][0]["extensions"]["field"].as_str().unwrap_or("<no field>")
 }
 
-/// Counts every SQL statement sea-orm sends on the connection (and its clones made afterwards).
-pub fn count_statements(conn: &mut DatabaseConnection) -> Arc<AtomicUsize> {
-    let counter = Arc::new(AtomicUsize::new(0));
-    let inner = counter.clone();
-    conn.set_metric_callback(move |_| {
-        inner.fetch_add(1, Ordering::SeqCst);
-    });
-    counter
+/// Runs `query` with `variables`, asserting that it succeeds, and returns its data and the SQL
+/// statements it sent, as the request's own report counts them (the figure `/metrics` shows).
+pub async fn data_and_statements(schema: &RegistrySchema, query: &str, variables: Value) -> (Value, u64) {
+    let report = Arc::new(RequestReport::default());
+    let request = Request::new(query).variables(Variables::from_json(variables)).data(report.clone());
+    let response = serde_json::to_value(schema.execute(request).await).expect("a response serialises");
+    assert!(response.get("errors").is_none(), "unexpected errors: {response:#}");
+    (response["data"].clone(), report.statements())
 }
