@@ -9,32 +9,12 @@
 mod common;
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::StatusCode;
+use common::http::{post, volgnummer};
 use fusieregister::app::{AppState, Options, router};
 use fusieregister::db::Databases;
 use fusieregister::domain::TokenRol;
-use http_body_util::BodyExt;
 use sea_orm::DatabaseConnection;
-use serde_json::{Value, json};
-use tower::ServiceExt;
-
-/// Posts `query` with extra `headers`; the status, the response headers and the body.
-async fn post(app: &Router, query: &str, headers: &[(&str, String)]) -> (StatusCode, HeaderMap, Value) {
-    let mut request = Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
-    for (name, value) in headers {
-        request = request.header(*name, value);
-    }
-    let request = request.body(Body::from(json!({ "query": query }).to_string())).unwrap();
-    let response = app.clone().oneshot(request).await.unwrap();
-    let (parts, body) = response.into_parts();
-    let body = body.collect().await.unwrap().to_bytes();
-    (parts.status, parts.headers, serde_json::from_slice(&body).unwrap_or(Value::Null))
-}
-
-fn volgnummer(headers: &HeaderMap) -> Option<i64> {
-    headers.get("x-volgnummer")?.to_str().ok()?.parse().ok()
-}
 
 const NAAM: &str = r#"{ gemeente(code: "GM0363") { naam } }"#;
 const CORRECTION: &str = r#"mutation { corrigeerGemeente(input: { code: "GM0363", naam: "Amsterdam (gecorrigeerd)" }) { gemeente { naam } } }"#;

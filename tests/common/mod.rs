@@ -17,6 +17,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::Value;
 
+pub mod http;
 pub mod ws;
 
 /// A fresh database with the schema migrated but no data.
