@@ -2,7 +2,7 @@
 # A real streaming replica on this machine: a PostgreSQL primary and a replica made from it with
 # `pg_basebackup -R`, each a cluster of its own on a port of its own (the machine's PostgreSQL
 # is left alone), then tests/streaming_replica.rs against the two. Both clusters are removed
-# afterwards, also when the test fails.
+# afterwards, also when the test fails. Then .ci/operator.sh: two release binaries on the pair.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,3 +48,9 @@ echo "primary on ${PRIMARY_PORT}, streaming replica on ${REPLICA_PORT}"
 TEST_PRIMARY_URL="postgres://postgres@127.0.0.1:${PRIMARY_PORT}/fusieregister" \
 TEST_REPLICA_URL="postgres://postgres@127.0.0.1:${REPLICA_PORT}/fusieregister" \
   cargo test --test streaming_replica -- --ignored
+
+PRIMARY_URL="postgres://postgres@127.0.0.1:${PRIMARY_PORT}/fusieregister" \
+REPLICA_URL="postgres://postgres@127.0.0.1:${REPLICA_PORT}/fusieregister" \
+PRIMARY_PSQL="postgresql://postgres@127.0.0.1:${PRIMARY_PORT}/fusieregister" \
+REPLICA_PSQL="postgresql://postgres@127.0.0.1:${REPLICA_PORT}/fusieregister" \
+  bash .ci/operator.sh

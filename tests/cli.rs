@@ -42,21 +42,59 @@ fn a_bad_database_url_fails_with_a_message_and_no_secret() {
     assert!(!stderr.contains("geheim"), "the password must not be printed: {stderr}");
 }
 
-/// Every setting of `serve` has its row in the README's configuration table.
+/// One setting as `serve --help` describes it.
+#[derive(Debug, Default)]
+struct Setting {
+    flag: String,
+    env: Option<String>,
+    default: Option<String>,
+}
+
+/// The settings of `serve --help`, in order.
+fn settings_in_help(help: &str) -> Vec<Setting> {
+    let mut settings: Vec<Setting> = Vec::new();
+    for line in help.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("--") {
+            let flag = rest.split([' ', ',']).next().unwrap_or_default();
+            settings.push(Setting { flag: format!("--{flag}"), ..Setting::default() });
+        } else if let (Some(setting), Some(env)) = (settings.last_mut(), line.strip_prefix("[env: ")) {
+            setting.env = Some(env.trim_end_matches(']').trim_end_matches('=').to_owned());
+        } else if let (Some(setting), Some(default)) = (settings.last_mut(), line.strip_prefix("[default: ")) {
+            setting.default = Some(default.trim_end_matches(']').to_owned());
+        }
+    }
+    settings.retain(|s| s.flag != "--help" && s.flag != "--version");
+    settings
+}
+
+/// Every setting of `serve` has its row in the README's configuration table, with the same
+/// environment variable and the same default.
 #[test]
-fn the_readme_documents_every_setting() {
+fn the_readme_documents_every_setting_as_the_help_does() {
     let output = binary().args(["serve", "--help"]).output().unwrap();
     let help = String::from_utf8(output.stdout).unwrap();
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let flags: Vec<&str> = help
-        .split_whitespace()
-        .filter(|word| word.starts_with("--") && word.len() > 2)
-        .map(|word| word.trim_end_matches(','))
-        .filter(|flag| *flag != "--help" && *flag != "--version")
-        .collect();
-    assert!(flags.contains(&"--header-timeout"), "the help lists the flags: {help}");
-    for flag in flags {
-        assert!(readme.contains(&format!("| `{flag}` |")), "README's configuration table lacks {flag}");
+    let settings = settings_in_help(&help);
+    assert!(settings.iter().any(|s| s.flag == "--header-timeout"), "the help lists the flags: {help}");
+    // Defaults the binary computes on the machine it runs on; the README says how.
+    let computed = ["--max-running-requests"];
+    for setting in settings {
+        let flag = &setting.flag;
+        let row = readme
+            .lines()
+            .find(|line| line.starts_with(&format!("| `{flag}` |")))
+            .unwrap_or_else(|| panic!("README's configuration table lacks {flag}"));
+        let cells: Vec<&str> = row.split(" | ").collect();
+        let env = setting.env.as_deref().unwrap_or_else(|| panic!("{flag} has no environment variable"));
+        assert_eq!(cells.get(1).copied(), Some(format!("`{env}`").as_str()), "the environment variable of {flag}");
+        let documented = cells.get(2).copied().unwrap_or_default();
+        match &setting.default {
+            Some(default) if !computed.contains(&flag.as_str()) => {
+                assert_eq!(documented, format!("`{default}`"), "the default of {flag}");
+            }
+            Some(_) => {}
+            None => assert!(!documented.starts_with('`'), "{flag} has no default, the README says {documented}"),
+        }
     }
 }
 

@@ -173,8 +173,8 @@ impl Default for Metrics {
             registered(r, "build_info", "The running build (always 1)", Family::<BuildLabels, Gauge>::default());
         let labels = BuildLabels {
             version: env!("CARGO_PKG_VERSION"),
-            // Set by a release build that knows it (`FUSIEREGISTER_REVISION=$(git rev-parse HEAD)`).
-            revision: option_env!("FUSIEREGISTER_REVISION").unwrap_or("unknown"),
+            // From git at build time (build.rs), or `unknown`.
+            revision: env!("FUSIEREGISTER_REVISION"),
         };
         build.get_or_create(&labels).set(1);
         Self {

@@ -32,6 +32,7 @@ pub fn log(finished: &Finished<'_>, slow: Duration) {
             token = finished.token.unwrap_or("-"),
             outcome = finished.outcome,
             elapsed_ms,
+            statements = finished.statements,
             "mutation"
         );
     }
