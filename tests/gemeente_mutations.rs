@@ -167,8 +167,11 @@ async fn only_an_admin_deletes_and_history_shows_it() {
     assert_eq!(ok(&deleted)["verwijderAmbtelijkeFusie"]["verwijderd"], "AmbtelijkeFusie:a2");
     let gone = common::data(&schema, r#"{ ambtelijkeFusie(sleutel: "a2") { sleutel } }"#, json!({})).await;
     assert_eq!(gone["ambtelijkeFusie"], Value::Null);
-    // Three deelnames and the fusie itself.
+    // Three deelnames and the fusie itself, each a correction that keeps no state.
     assert_eq!(wijziging::Entity::find().count(&conn).await.unwrap(), 4);
+    for change in wijziging::Entity::find().all(&conn).await.unwrap() {
+        assert!(change.correctie && change.gegevens.is_none(), "{change:?}");
+    }
     let last_deelnemer = as_caller(
         &schema,
         Some(caller(TokenRol::Admin)),
@@ -177,4 +180,45 @@ async fn only_an_admin_deletes_and_history_shows_it() {
     )
     .await;
     assert_eq!(error(&last_deelnemer), ("CONFLICT", "gemeente"), "a fusieorganisatie keeps two deelnemers");
+}
+
+/// The change log keeps every state of a record: each change carries the row as it was right
+/// after it, so a correction's earlier state stays readable after the correction.
+#[tokio::test]
+async fn every_change_keeps_the_state_it_made() {
+    let schema = common::schema().await;
+    let correct = r#"mutation($naam: String!) { corrigeerGemeente(input: { code: "GM0363", naam: $naam }) { gemeente { naam } } }"#;
+    for naam in ["Amsterdam (eerste)", "Amsterdam (tweede)"] {
+        ok(&write(&schema, correct, json!({ "naam": naam })).await);
+    }
+    let log = r#"{ wijzigingen(first: 100) { edges { node { soort entiteit entiteitId gegevens correctie } } } }"#;
+    let answer = common::data(&schema, log, json!({})).await;
+    let states: Vec<&Value> = answer["wijzigingen"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| &edge["node"])
+        .filter(|change| change["entiteitId"] == "Gemeente:GM0363")
+        .collect();
+    assert_eq!(states.len(), 2, "{answer:#}");
+    assert_eq!(states[0]["gegevens"]["naam"], "Amsterdam (eerste)", "{:#}", states[0]);
+    assert_eq!(states[1]["gegevens"]["naam"], "Amsterdam (tweede)");
+    assert_eq!(states[1]["gegevens"]["code"], "GM0363");
+    assert_eq!(states[1]["soort"], "GEWIJZIGD");
+    assert_eq!(states[1]["correctie"], true, "corrigeerGemeente corrects what the register knew");
+}
+
+/// A change in the world is no correction; a deletion keeps no state.
+#[tokio::test]
+async fn corrections_and_deletions_are_logged_as_such() {
+    let schema = common::schema().await;
+    let register = json!({ "input": { "code": "GM9001", "naam": "Proefgemeente", "provincie": "PV27", "begindatum": "2030-01-01" } });
+    ok(&write(&schema, REGISTREER_GEMEENTE, register).await);
+    let log = r#"{ wijzigingen(first: 100) { edges { node { soort entiteitId gegevens correctie } } } }"#;
+    let answer = common::data(&schema, log, json!({})).await;
+    let created = answer["wijzigingen"]["edges"].as_array().unwrap().last().unwrap()["node"].clone();
+    assert_eq!(created["entiteitId"], "Gemeente:GM9001", "{answer:#}");
+    assert_eq!(created["soort"], "AANGEMAAKT");
+    assert_eq!(created["correctie"], false);
+    assert_eq!(created["gegevens"]["naam"], "Proefgemeente");
 }

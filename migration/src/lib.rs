@@ -12,6 +12,7 @@ mod m20261128_000001_create_registry;
 mod m20261128_000002_create_api_token;
 mod m20261128_000003_create_wijziging;
 mod m20261201_000004_doelrealisatie_en_dekking;
+mod m20261205_000005_wijziging_correctie;
 
 /// The ordered list of every migration of the registry.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_create_api_token::Migration),
             Box::new(m20261128_000003_create_wijziging::Migration),
             Box::new(m20261201_000004_doelrealisatie_en_dekking::Migration),
+            Box::new(m20261205_000005_wijziging_correctie::Migration),
         ]
     }
 }

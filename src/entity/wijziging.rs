@@ -14,6 +14,7 @@ pub struct Model {
     pub entiteit_id: String,
     pub door: String,
     pub gegevens: Option<String>,
+    pub correctie: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

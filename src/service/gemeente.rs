@@ -90,7 +90,7 @@ pub async fn correct_gemeente(
     door: &str,
     command: CorrectGemeente,
 ) -> Result<gemeente::Model, AppError> {
-    let mut work = UnitOfWork::begin(db, door).await?;
+    let mut work = UnitOfWork::begin_correction(db, door).await?;
     let current = gemeente_by_code(&work, "code", &command.code).await?;
     check_version(current.versie, command.versie)?;
     let begindatum = command.begindatum.or(current.begindatum);

@@ -27,6 +27,8 @@ pub async fn take_write_lock(txn: &DatabaseTransaction) -> Result<(), AppError> 
 pub struct UnitOfWork {
     txn: DatabaseTransaction,
     door: String,
+    /// Whether the changes correct what the register knew rather than record events.
+    correctie: bool,
     volgnummer: i64,
     logged: Vec<i64>,
     /// An open savepoint for one step (e.g. one row of an import) and the log as it was before it.
@@ -34,17 +36,31 @@ pub struct UnitOfWork {
 }
 
 impl UnitOfWork {
-    /// Opens the transaction and takes the registry's write lock.
+    /// Opens the transaction and takes the registry's write lock, for changes that record what
+    /// happened in the world (a municipality registered, a fusie ended).
     ///
     /// # Errors
     /// A database error.
     pub async fn begin(db: &DatabaseConnection, door: &str) -> Result<Self, AppError> {
+        Self::open(db, door, false).await
+    }
+
+    /// The same for changes that correct what the register knew (a wrong name, a record that
+    /// should never have existed): the log marks each of them as a correction.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn begin_correction(db: &DatabaseConnection, door: &str) -> Result<Self, AppError> {
+        Self::open(db, door, true).await
+    }
+
+    async fn open(db: &DatabaseConnection, door: &str, correctie: bool) -> Result<Self, AppError> {
         let txn = db.begin().await?;
         take_write_lock(&txn).await?;
         let volgnummer = store::register_teller::last_volgnummer(&txn)
             .await?
             .ok_or_else(|| AppError::Internal("register_teller has no row".to_owned()))?;
-        Ok(Self { txn, door: door.to_owned(), volgnummer, logged: Vec::new(), step: None })
+        Ok(Self { txn, door: door.to_owned(), correctie, volgnummer, logged: Vec::new(), step: None })
     }
 
     /// The transaction, for reads and writes of the use-case: the open step's savepoint if
@@ -91,11 +107,14 @@ impl UnitOfWork {
         Ok(())
     }
 
-    /// Records one change of the record `id`; the log's `entiteit` is the ID's type.
+    /// Records one change of the record `id`, made just before in this unit of work; the log's
+    /// `entiteit` is the ID's type, and its `gegevens` the record's row as it is now (none after
+    /// a deletion), so the log keeps every state the record has had.
     ///
     /// # Errors
     /// A database error.
     pub async fn record(&mut self, soort: WijzigingSoort, id: &NodeId) -> Result<i64, AppError> {
+        let gegevens = store::snapshot::of(self.txn(), id).await?.map(|row| row.to_string());
         self.volgnummer += 1;
         let row = wijziging::ActiveModel {
             volgnummer: Set(self.volgnummer),
@@ -104,7 +123,8 @@ impl UnitOfWork {
             entiteit: Set(id.entiteit()),
             entiteit_id: Set(id.encode()),
             door: Set(self.door.clone()),
-            gegevens: Set(None),
+            gegevens: Set(gegevens),
+            correctie: Set(self.correctie),
         };
         store::wijziging::insert(self.txn(), row).await?;
         self.logged.push(self.volgnummer);

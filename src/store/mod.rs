@@ -11,6 +11,7 @@ pub mod gemeente;
 pub mod herindeling;
 pub mod onderzoek;
 pub mod register_teller;
+pub mod snapshot;
 pub mod statistiek;
 pub mod wijziging;
 

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, ID, Json, Object};
 
 use super::Node;
 use crate::domain::{Entiteit, NodeId, WijzigingSoort};
@@ -44,6 +44,20 @@ impl Wijziging {
     /// Name of the API token that made the change.
     async fn door(&self) -> &str {
         &self.0.door
+    }
+
+    /// Whether the change corrects what the register knew (a wrong name or date, a record that
+    /// should never have existed) rather than records something that happened in the world.
+    async fn correctie(&self) -> bool {
+        self.0.correctie
+    }
+
+    /// The record as stored right after this change, one JSON object of its columns (foreign
+    /// keys are internal row numbers; `entiteitId` names the record). Null after a deletion, and
+    /// for changes logged before the registry kept these states.
+    async fn gegevens(&self) -> Option<Json<serde_json::Value>> {
+        let text = self.0.gegevens.as_deref()?;
+        serde_json::from_str(text).ok().map(Json)
     }
 
     /// The changed record as it is now; null when it has been deleted since.

@@ -46,7 +46,7 @@ pub async fn change_ambtelijke_fusie(
     door: &str,
     command: ChangeAmbtelijkeFusie,
 ) -> Result<ambtelijke_fusie::Model, AppError> {
-    let mut work = UnitOfWork::begin(db, door).await?;
+    let mut work = UnitOfWork::begin_correction(db, door).await?;
     let fusie = fusie_by_sleutel(&work, &command.sleutel).await?;
     check_version(fusie.versie, command.versie)?;
     let versie = fusie.versie + 1;
@@ -116,7 +116,7 @@ pub async fn end_ambtelijke_fusie(
 /// # Errors
 /// `NOT_FOUND` for an unknown fusie.
 pub async fn delete_ambtelijke_fusie(db: &DatabaseConnection, door: &str, sleutel: &Sleutel) -> Result<(), AppError> {
-    let mut work = UnitOfWork::begin(db, door).await?;
+    let mut work = UnitOfWork::begin_correction(db, door).await?;
     let fusie = fusie_by_sleutel(&work, sleutel).await?;
     for deelname in store::deelname::of_fusie(work.txn(), fusie.id).await? {
         let gemeente = store::gemeente::by_id(work.txn(), deelname.gemeente_id).await?;

@@ -103,7 +103,7 @@ pub async fn end_deelname(
 /// `NOT_FOUND` when there is no such deelname; `CONFLICT` when it is the only host of a
 /// centrumconstructie or one of the last two deelnemers of a fusieorganisatie.
 pub async fn delete_deelname(db: &DatabaseConnection, door: &str, command: DeleteDeelname) -> Result<(), AppError> {
-    let mut work = UnitOfWork::begin(db, door).await?;
+    let mut work = UnitOfWork::begin_correction(db, door).await?;
     let fusie = fusie_by_sleutel(&work, &command.sleutel).await?;
     let gemeente = gemeente_by_code(&work, "gemeente", &command.gemeente).await?;
     let all = store::deelname::of_fusie(work.txn(), fusie.id).await?;
