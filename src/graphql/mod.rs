@@ -32,8 +32,8 @@ pub type RegistrySchema = Schema<query::Query, mutation::Mutation, subscription:
 pub type FederatedSchema = Schema<federation::FederatedQuery, mutation::Mutation, subscription::Subscription>;
 
 /// The schema a server serves: the plain one, or the subgraph with `--federation`. They are two
-/// types because async-graphql decides on federation by the query root's type; this enum lets
-/// the handlers run either without knowing which.
+/// types because async-graphql turns federation on for every schema whose root reaches an entity
+/// resolver (see [`federation`]); this enum lets the handlers run either without knowing which.
 #[derive(Clone)]
 pub enum Api {
     /// The public schema of `schema.graphql`.
