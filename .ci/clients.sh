@@ -6,7 +6,10 @@
 # schema fuzzer, query bombs, slow clients, WebSocket close codes) against a second server on
 # its own fresh file, with a 1 s header timeout so that its slow-client checks finish quickly.
 # Screenshots go to $SHOTS_DIR (default target/screenshots) for a person to look at. Installs
-# Debian's chromium when it is missing, and the pinned npm packages of tools/clients.
+# Debian's chromium when it is missing, and the pinned npm packages of tools/clients. A third
+# server, started with --federation on a fresh file of its own, is composed into a supergraph
+# with Apollo's composition library and asked for entities as a gateway asks
+# (federation-check.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,7 +32,8 @@ token="$("$binary" token create --name ide-check --role editor --database-url "$
 DATABASE_URL="$database" FUSIEREGISTER_LISTEN="127.0.0.1:${port}" "$binary" serve >"${workdir}/server.log" 2>&1 &
 server=$!
 attacked=""
-trap 'kill "$server" $attacked 2>/dev/null || true; rm -rf "$workdir"' EXIT
+federated=""
+trap 'kill "$server" $attacked $federated 2>/dev/null || true; rm -rf "$workdir"' EXIT
 wait_ready() {
   for _ in $(seq 1 150); do
     curl -fsS "$1/readyz" >/dev/null 2>&1 && return 0
@@ -53,6 +57,20 @@ if [[ -f tools/clients/voorbeeld-check.mjs ]]; then
   run node tools/clients/voorbeeld-check.mjs "$base" --token "$token" --shots "${shots}/voorbeeld"
 fi
 run node tools/clients/http-audit.mjs "$base"
+
+# The Federation v2 subgraph: its own server, so that the plain one above stays unfederated.
+federated_port=$((port + 2))
+federated_base="http://127.0.0.1:${federated_port}"
+DATABASE_URL="sqlite://${workdir}/federated.db?mode=rwc" FUSIEREGISTER_LISTEN="127.0.0.1:${federated_port}" \
+  FUSIEREGISTER_FEDERATION=true "$binary" serve >"${workdir}/federated-server.log" 2>&1 &
+federated=$!
+if wait_ready "$federated_base"; then
+  run node tools/clients/federation-check.mjs "$federated_base"
+else
+  echo "the server for federation-check.mjs did not become ready" >&2
+  failed=1
+fi
+kill "$federated" 2>/dev/null || true
 
 # The attack gets a server of its own: its load and its forged requests must not touch the state
 # the checks above rely on, and the short header timeout is the attack's setting only.
@@ -83,6 +101,8 @@ if [[ "$failed" != 0 ]]; then
   tail -50 "${workdir}/server.log" >&2
   echo "the attacked server's log (without its lines about shed requests):" >&2
   grep -v 'Service Unavailable' "${workdir}/attack-server.log" | tail -50 >&2
+  echo "the federated server's log:" >&2
+  tail -20 "${workdir}/federated-server.log" >&2
   exit 1
 fi
 echo "client checks passed; screenshots in ${shots}"

@@ -42,7 +42,8 @@ pub enum Command {
     Migrate,
     /// Load the bundled dataset; records already present are left alone (idempotent).
     Seed,
-    /// Print the GraphQL schema (SDL) to standard output.
+    /// Print the GraphQL schema (SDL) to standard output; with `--federation`, the SDL of the
+    /// Apollo Federation v2 subgraph.
     Schema,
     /// Import municipalities, herindelingen, ambtelijke fusies and deelnames from a CSV or JSON file.
     ///
@@ -136,6 +137,11 @@ pub struct ServeArgs {
     #[arg(long, env = "FUSIEREGISTER_INTROSPECTION", default_value_t = true, action = ArgAction::Set, global = true)]
     pub introspection: bool,
 
+    /// Serve the API as an Apollo Federation v2 subgraph (`_service`, `_entities`, `@key`); with
+    /// `schema`, print the subgraph's SDL.
+    #[arg(long, env = "FUSIEREGISTER_FEDERATION", global = true)]
+    pub federation: bool,
+
     /// Whether errors about unknown names suggest similar ones ("Did you mean …?").
     #[arg(long, env = "FUSIEREGISTER_SUGGESTIONS", default_value_t = true, action = ArgAction::Set, global = true)]
     pub suggestions: bool,
@@ -214,6 +220,7 @@ impl ServeArgs {
             schema: crate::graphql::SchemaOptions {
                 introspection: self.introspection,
                 suggestions: self.suggestions,
+                federation: self.federation,
                 ..crate::graphql::SchemaOptions::default()
             },
             cors: self.cors_origins.clone(),

@@ -53,8 +53,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Schema => {
-            println!("{}", graphql::sdl());
-            Ok(())
+            let sdl = if cli.serve.federation { graphql::federated_sdl() } else { graphql::sdl() };
+            stdout(&format!("{sdl}\n")).map_err(|e| e.detail())
         }
         Command::Import { file } => {
             let conn = db::connect_and_migrate(&url).await.map_err(|e| e.detail())?;

@@ -13,7 +13,7 @@ use super::{metrics, persisted, server};
 use crate::cors::CorsOrigins;
 use crate::db::Databases;
 use crate::events::{self, Feed};
-use crate::graphql::{RegistrySchema, SchemaOptions, build_schema_over};
+use crate::graphql::{Api, SchemaOptions, build_api_over};
 use crate::ws::sockets::Sockets;
 
 /// Everything a request handler needs, cloned cheaply into each.
@@ -25,8 +25,8 @@ pub struct AppState {
     pub databases: Databases,
     /// This instance's change feed, shared with the schema's subscriptions.
     pub feed: Arc<Feed>,
-    /// The GraphQL schema, built once.
-    pub schema: RegistrySchema,
+    /// The GraphQL schema, built once: the plain one, or the federation subgraph.
+    pub schema: Api,
     /// How the server behaves over time.
     pub options: Options,
     /// The open WebSockets, to be closed properly when the server stops.
@@ -138,7 +138,7 @@ impl AppState {
         // The feed reads the log on the primary: a subscriber hears of a change when it is
         // committed, not when a replica has replayed it.
         let feed = Arc::new(Feed::with_poll_interval(db.clone(), options.poll_interval));
-        let schema = build_schema_over(databases.clone(), feed.clone(), options.schema);
+        let schema = build_api_over(databases.clone(), feed.clone(), options.schema);
         let permits = Arc::new(Semaphore::new(options.max_concurrent_requests));
         let running = Arc::new(Semaphore::new(options.max_running_requests.max(1)));
         let metrics = Arc::new(metrics::Metrics::default());

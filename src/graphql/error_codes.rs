@@ -52,6 +52,12 @@ pub fn code_validation_errors(errors: &mut [ServerError]) {
     }
 }
 
+/// async-graphql's own answers to a federation representation it cannot use (in the subgraph's
+/// `_entities`): one without `__typename`, or whose type or key fields match no entity resolver.
+fn bad_representation(message: &str) -> bool {
+    message == "Entity not found." || message == r#""__typename" must be an existing string."#
+}
+
 /// Codes the errors of a finished request that have no code yet: argument errors are the
 /// client's; anything else is logged and replaced by "internal error".
 pub fn code_response(response: &mut Response) {
@@ -61,6 +67,9 @@ pub fn code_response(response: &mut Response) {
         }
         if let Some(field) = bad_argument(&err.message) {
             set_code(err, "BAD_USER_INPUT", field);
+        } else if bad_representation(&err.message) {
+            err.message = "a representation names no entity type of this subgraph, or lacks its key".to_owned();
+            set_code(err, "BAD_USER_INPUT", Some("representations".to_owned()));
         } else {
             tracing::error!(error = %err.message, "unclassified error hidden from the client");
             err.message = "internal error".to_owned();

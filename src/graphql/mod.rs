@@ -4,6 +4,7 @@ pub mod batching;
 pub mod connection;
 pub mod context;
 pub mod error_codes;
+pub mod federation;
 pub mod field_order;
 pub mod guard;
 pub mod loaders;
@@ -16,7 +17,8 @@ pub mod types;
 
 use std::sync::Arc;
 
-use async_graphql::Schema;
+use async_graphql::{Data, Executor, ObjectType, Request, Response, Schema};
+use futures_util::stream::BoxStream;
 use sea_orm::DatabaseConnection;
 
 use crate::db::Databases;
@@ -24,6 +26,49 @@ use crate::events::Feed;
 
 /// The registry's schema type.
 pub type RegistrySchema = Schema<query::Query, mutation::Mutation, subscription::Subscription>;
+
+/// The registry as an Apollo Federation v2 subgraph: the same API plus `_service` and
+/// `_entities` (see [`federation`]).
+pub type FederatedSchema = Schema<federation::FederatedQuery, mutation::Mutation, subscription::Subscription>;
+
+/// The schema a server serves: the plain one, or the subgraph with `--federation`. They are two
+/// types because async-graphql turns federation on for every schema whose root reaches an entity
+/// resolver (see [`federation`]); this enum lets the handlers run either without knowing which.
+#[derive(Clone)]
+pub enum Api {
+    /// The public schema of `schema.graphql`.
+    Plain(RegistrySchema),
+    /// The federation subgraph.
+    Federated(FederatedSchema),
+}
+
+impl Executor for Api {
+    async fn execute(&self, request: Request) -> Response {
+        match self {
+            Self::Plain(schema) => schema.execute(request).await,
+            Self::Federated(schema) => schema.execute(request).await,
+        }
+    }
+
+    fn execute_stream(&self, request: Request, session_data: Option<Arc<Data>>) -> BoxStream<'static, Response> {
+        match self {
+            Self::Plain(schema) => Executor::execute_stream(schema, request, session_data),
+            Self::Federated(schema) => Executor::execute_stream(schema, request, session_data),
+        }
+    }
+}
+
+impl From<RegistrySchema> for Api {
+    fn from(schema: RegistrySchema) -> Self {
+        Self::Plain(schema)
+    }
+}
+
+impl From<FederatedSchema> for Api {
+    fn from(schema: FederatedSchema) -> Self {
+        Self::Federated(schema)
+    }
+}
 
 /// Switches an operator may turn off; both are on by default, because this is a public
 /// registry whose users explore it in an IDE.
@@ -37,11 +82,14 @@ pub struct SchemaOptions {
     pub suggestions: bool,
     /// The bounds of the query guard.
     pub limits: guard::Limits,
+    /// Whether the server is an Apollo Federation v2 subgraph ([`FederatedSchema`]); off by
+    /// default.
+    pub federation: bool,
 }
 
 impl Default for SchemaOptions {
     fn default() -> Self {
-        Self { introspection: true, suggestions: true, limits: guard::Limits::default() }
+        Self { introspection: true, suggestions: true, limits: guard::Limits::default(), federation: false }
     }
 }
 
@@ -61,10 +109,44 @@ pub fn build_schema_with(db: DatabaseConnection, feed: Arc<Feed>, options: Schem
     build_schema_over(Databases::primary_only(db), feed, options)
 }
 
+/// The federation subgraph on `db`, with the default switches.
+pub fn build_federated_schema(db: DatabaseConnection) -> FederatedSchema {
+    let feed = Arc::new(Feed::new(db.clone()));
+    build_federated_schema_over(Databases::primary_only(db), feed, SchemaOptions::default())
+}
+
 /// The schema over a primary database and its read replicas (see [`Databases`]).
 pub fn build_schema_over(databases: Databases, feed: Arc<Feed>, options: SchemaOptions) -> RegistrySchema {
-    let guard = guard::QueryGuard::new(options.limits, type_index());
-    let mut builder = Schema::build(query::Query, mutation::Mutation::default(), subscription::Subscription)
+    finish(query::Query, databases, feed, options, &sdl())
+}
+
+/// The federation subgraph over a primary database and its read replicas.
+pub fn build_federated_schema_over(databases: Databases, feed: Arc<Feed>, options: SchemaOptions) -> FederatedSchema {
+    // The guard reads the subgraph's own SDL, which has `_entities` and `_Entity` as fields and
+    // types it can measure (not the SDL of `_service`, which leaves them out).
+    let shape = bare_federated_schema().sdl();
+    finish(federation::FederatedQuery::new(), databases, feed, options, &shape)
+}
+
+/// The schema the server serves: the subgraph when `options.federation` is on, else the plain one.
+pub fn build_api_over(databases: Databases, feed: Arc<Feed>, options: SchemaOptions) -> Api {
+    if options.federation {
+        Api::Federated(build_federated_schema_over(databases, feed, options))
+    } else {
+        Api::Plain(build_schema_over(databases, feed, options))
+    }
+}
+
+/// A schema with root `query` over `databases` and `feed`; `shape` is its SDL, for the guard.
+fn finish<Q: ObjectType + 'static>(
+    query: Q,
+    databases: Databases,
+    feed: Arc<Feed>,
+    options: SchemaOptions,
+    shape: &str,
+) -> Schema<Q, mutation::Mutation, subscription::Subscription> {
+    let guard = guard::QueryGuard::new(options.limits, type_index(shape));
+    let mut builder = Schema::build(query, mutation::Mutation::default(), subscription::Subscription)
         .data(databases.primary().clone())
         .data(feed)
         .extension(pipeline::Pipeline::new(guard, databases));
@@ -78,8 +160,8 @@ pub fn build_schema_over(databases: Databases, feed: Arc<Feed>, options: SchemaO
 }
 
 /// The guard's view of the schema, read from the schema's own SDL.
-fn type_index() -> guard::TypeIndex {
-    guard::TypeIndex::from_sdl(&sdl()).unwrap_or_else(|err| {
+fn type_index(sdl: &str) -> guard::TypeIndex {
+    guard::TypeIndex::from_sdl(sdl).unwrap_or_else(|err| {
         // Cannot happen with an SDL that async-graphql printed; without the index the guard
         // still bounds depth and counts every field once.
         tracing::error!(error = %err, "the query guard runs without the schema's field shapes");
@@ -98,4 +180,15 @@ pub fn bare_schema() -> RegistrySchema {
 /// that the SDL and what a client builds from introspection are the same schema.
 pub fn sdl() -> String {
     bare_schema().sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
+}
+
+/// The subgraph's shape without a database behind it.
+pub fn bare_federated_schema() -> FederatedSchema {
+    Schema::build(federation::FederatedQuery::new(), mutation::Mutation::default(), subscription::Subscription).finish()
+}
+
+/// The subgraph's SDL as a gateway or `rover` reads it from `_service { sdl }`: Federation v2,
+/// with `extend schema @link(…)` and the `@key` directives, without `_service` and `_entities`.
+pub fn federated_sdl() -> String {
+    bare_federated_schema().sdl_with_options(async_graphql::SDLExportOptions::new().federation().compose_directive())
 }

@@ -351,7 +351,7 @@ struct Operation {
 }
 
 impl Operation {
-    async fn run(self, schema: crate::graphql::RegistrySchema, request: async_graphql::Request) -> Outcome {
+    async fn run(self, schema: crate::graphql::Api, request: async_graphql::Request) -> Outcome {
         let query = request.query.clone();
         let operation_name = request.operation_name.clone();
         // Held while the query executes; never while waiting for the client to read its result.
@@ -359,7 +359,7 @@ impl Operation {
             Some(permits) => permits.clone().acquire_owned().await.ok(),
             None => None,
         };
-        let mut results = schema.execute_stream(request);
+        let mut results = async_graphql::Executor::execute_stream(&schema, request, None);
         let mut first = true;
         while let Some(mut response) = results.next().await {
             drop(running.take());
@@ -484,7 +484,7 @@ mod tests {
             max_response_bytes: 1024,
         };
         let notified = overflow.notified();
-        let outcome = operation.run(crate::graphql::bare_schema(), "{ __typename }".into()).await;
+        let outcome = operation.run(crate::graphql::bare_schema().into(), "{ __typename }".into()).await;
         assert_eq!(outcome, Outcome::Gone);
         notified.await;
         assert!(outgoing.try_recv().is_err(), "nothing was queued");

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use async_graphql::{Request, Variables};
+use async_graphql::{Executor, Request, Variables};
 use fusieregister::auth::Caller;
 use fusieregister::dataset::{self, Dataset};
 use fusieregister::domain::TokenRol;
@@ -150,7 +150,7 @@ pub fn first_error_field(response: &Value) -> &str {
 
 /// Runs `query` with `variables`, asserting that it succeeds, and returns its data and the SQL
 /// statements it sent, as the request's own report counts them (the figure `/metrics` shows).
-pub async fn data_and_statements(schema: &RegistrySchema, query: &str, variables: Value) -> (Value, u64) {
+pub async fn data_and_statements(schema: &impl Executor, query: &str, variables: Value) -> (Value, u64) {
     let report = Arc::new(RequestReport::default());
     let request = Request::new(query).variables(Variables::from_json(variables)).data(report.clone());
     let response = serde_json::to_value(schema.execute(request).await).expect("a response serialises");

@@ -243,7 +243,8 @@ impl<'a> Walk<'a> {
     /// Items expected from a list field without paging: the number of IDs asked for by `nodes`,
     /// else a known long list, else the estimate.
     fn list_size(&self, parent: &str, name: &str, field: &async_graphql::parser::types::Field) -> u64 {
-        if let Some(ids) = field.get_argument("ids") {
+        // `nodes(ids:)`, and a gateway's `_entities(representations:)` in the federation subgraph.
+        if let Some(ids) = field.get_argument("ids").or_else(|| field.get_argument("representations")) {
             let count = match &ids.node {
                 Value::List(items) => Some(items.len()),
                 Value::Variable(var) => match self.variables.get(var) {
