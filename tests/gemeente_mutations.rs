@@ -222,3 +222,48 @@ async fn corrections_and_deletions_are_logged_as_such() {
     assert_eq!(created["correctie"], false);
     assert_eq!(created["gegevens"]["naam"], "Proefgemeente");
 }
+
+/// A record's `geschiedenis` lists its own changes, oldest first, with the state after each, and
+/// costs the same statements for one record as for all of them.
+#[tokio::test]
+async fn a_record_shows_its_formal_history() {
+    let schema = common::schema().await;
+    let correct = r#"mutation($naam: String!) { corrigeerGemeente(input: { code: "GM0363", naam: $naam }) { gemeente { naam } } }"#;
+    for naam in ["Amsterdam (eerste)", "Amsterdam (tweede)"] {
+        ok(&write(&schema, correct, json!({ "naam": naam })).await);
+    }
+    let rename = r#"mutation { wijzigAmbtelijkeFusie(input: { sleutel: "a2", naam: "A2-gemeenten (nieuw)" }) { ambtelijkeFusie { naam } } }"#;
+    ok(&write(&schema, rename, json!({})).await);
+
+    let history = r#"query($first: Int!) { gemeenten(first: $first) { edges { node { code
+        geschiedenis { volgnummer soort correctie door gegevens } } } } }"#;
+    let mut counts = Vec::new();
+    for first in [1, 100] {
+        let (answer, statements) = common::data_and_statements(&schema, history, json!({ "first": first })).await;
+        counts.push(statements);
+        let edges = answer["gemeenten"]["edges"].as_array().unwrap();
+        assert!(
+            edges.iter().all(|e| e["node"]["geschiedenis"] == json!([])),
+            "the first page (Amsterdam is not on it) has no changes"
+        );
+    }
+    assert_eq!(counts[0], counts[1], "statements for 1 vs 100 municipalities: {counts:?}");
+
+    let amsterdam = r#"{ gemeente(code: "GM0363") { geschiedenis { soort correctie door gegevens } } }"#;
+    let answer = common::data(&schema, amsterdam, json!({})).await;
+    let changes = answer["gemeente"]["geschiedenis"].as_array().unwrap();
+    let names: Vec<&Value> = changes.iter().map(|c| &c["gegevens"]["naam"]).collect();
+    assert_eq!(names, [&json!("Amsterdam (eerste)"), &json!("Amsterdam (tweede)")]);
+    assert!(changes.iter().all(|c| c["correctie"] == true && c["door"] == "redactie-bzk"), "{answer}");
+
+    let fusie = common::data(
+        &schema,
+        r#"{ ambtelijkeFusie(sleutel: "a2") { geschiedenis { gegevens correctie } } }"#,
+        json!({}),
+    )
+    .await;
+    let changes = fusie["ambtelijkeFusie"]["geschiedenis"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{fusie}");
+    assert_eq!(changes[0]["gegevens"]["naam"], "A2-gemeenten (nieuw)");
+    assert_eq!(changes[0]["correctie"], true);
+}

@@ -14,6 +14,7 @@ use super::pipeline::RequestReport;
 use crate::entity::{
     ambtelijke_fusie, bron, bronvermelding, deelname, evaluatie, evaluatie_bevinding, evaluatie_doel, evaluatie_motief,
     evaluatie_risico, gemeente, herindeling, herindeling_gemeente, kengetal, onderzoek, onderzoek_fusie, provincie,
+    wijziging,
 };
 use crate::error::AppError;
 use crate::store::batch::rows_where_in;
@@ -238,3 +239,29 @@ many_per_key!(
     /// The municipalities of a province, all periods.
     GemeentenOfProvincie => gemeente, ProvincieId, provincie_id
 );
+
+/// The logged changes of a record, by its global ID, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WijzigingenOf(pub String);
+
+impl Loader<WijzigingenOf> for Db {
+    type Value = Vec<wijziging::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[WijzigingenOf]) -> Result<HashMap<WijzigingenOf, Self::Value>, Self::Error> {
+        self.report.count_batch();
+        let values: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
+        let rows = rows_where_in::<wijziging::Entity, _, _>(
+            &self.conn,
+            wijziging::Column::EntiteitId,
+            &values,
+            wijziging::Column::Volgnummer,
+        )
+        .await?;
+        let mut grouped: HashMap<WijzigingenOf, Self::Value> = HashMap::new();
+        for row in rows {
+            grouped.entry(WijzigingenOf(row.entiteit_id.clone())).or_default().push(row);
+        }
+        Ok(grouped)
+    }
+}

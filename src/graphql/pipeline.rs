@@ -1,6 +1,7 @@
 //! The one extension of the schema: what happens to every request around async-graphql's own
-//! steps. Before parsing, the query guard; then fresh DataLoaders; after parsing, the field
-//! order of the answer; errors of every step coded; the operation run in batch rounds.
+//! steps. Before parsing, the query guard; then the request's database (a replica for a query,
+//! the primary otherwise), counted per statement, and fresh DataLoaders over it; after parsing,
+//! the field order of the answer; errors of every step coded; the operation run in batch rounds.
 //!
 //! One extension, not one per job: async-graphql wraps the resolution of every field of an
 //! answer in a boxed future per extension, whether or not the extension looks at fields. With

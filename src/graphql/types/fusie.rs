@@ -8,6 +8,7 @@ use super::bron::{Bron, bronnen};
 use super::gemeente::Gemeente;
 use super::onderzoek::Evaluatie;
 use super::onzekere_velden;
+use super::wijziging::{Wijziging, history_of};
 use crate::domain::NodeId;
 use crate::domain::{Eindreden, Rechtsvorm, Reikwijdte, Rol, Vorm};
 use crate::entity::{ambtelijke_fusie, deelname};
@@ -66,7 +67,12 @@ use crate::graphql::scalars::Date;
         arg(name = "peildatum", ty = "Option<Date>", desc = "Only municipalities taking part on this date.")
     ),
     field(name = "evaluaties", ty = "Vec<Evaluatie>", desc = "Evaluation outcomes about this fusie."),
-    field(name = "bronnen", ty = "Vec<Bron>", desc = "Public sources backing this record.")
+    field(name = "bronnen", ty = "Vec<Bron>", desc = "Public sources backing this record."),
+    field(
+        name = "geschiedenis",
+        ty = "Vec<Wijziging>",
+        desc = "The record's formal history: every logged change of it, oldest first, with time, author, correction or not, and the state after it."
+    )
 )]
 pub enum AmbtelijkeFusie {
     /// A new organisation serving all participants.
@@ -227,6 +233,14 @@ macro_rules! ambtelijke_fusie_object {
             /// Public sources backing this record.
             pub async fn bronnen(&self, ctx: &Context<'_>) -> Result<Vec<Bron>, AppError> {
                 bronnen(ctx, BronnenOfFusie(self.0.id)).await
+            }
+
+            /// The record's formal history: every logged change of it, oldest first, each with
+            /// its time, its author (token name), whether it corrected the register, and the
+            /// record's state after it; the state before a change is the previous change's
+            /// `gegevens`. Empty for a record as the bundled dataset shipped it and unchanged since.
+            pub async fn geschiedenis(&self, ctx: &Context<'_>) -> Result<Vec<Wijziging>, AppError> {
+                history_of(ctx, &NodeId::AmbtelijkeFusie(self.0.sleutel.clone())).await
             }
 
             $($extra)*

@@ -7,6 +7,7 @@ use async_graphql::{Context, ID, Object};
 use super::bron::{Bron, bronnen};
 use super::fusie::{AmbtelijkeFusie, Deelname};
 use super::herindeling::Herindeling;
+use super::wijziging::{Wijziging, history_of};
 use crate::domain::{HerindelingRol, NodeId};
 use crate::entity::{gemeente, herindeling_gemeente, provincie};
 use crate::error::AppError;
@@ -186,6 +187,14 @@ impl Gemeente {
     /// Public sources backing this record.
     async fn bronnen(&self, ctx: &Context<'_>) -> Result<Vec<Bron>, AppError> {
         bronnen(ctx, BronnenOfGemeente(self.0.id)).await
+    }
+
+    /// The record's formal history: every logged change of it, oldest first, each with its time,
+    /// its author (token name), whether it corrected the register, and the record's state after
+    /// it; the state before a change is the previous change's `gegevens`. Empty for a record as
+    /// the bundled dataset shipped it and unchanged since.
+    async fn geschiedenis(&self, ctx: &Context<'_>) -> Result<Vec<Wijziging>, AppError> {
+        history_of(ctx, &NodeId::Gemeente(self.0.code.clone())).await
     }
 }
 

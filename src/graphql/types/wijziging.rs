@@ -8,6 +8,8 @@ use super::Node;
 use crate::domain::{Entiteit, NodeId, WijzigingSoort};
 use crate::entity::wijziging;
 use crate::error::AppError;
+use crate::graphql::context::many;
+use crate::graphql::loaders::WijzigingenOf;
 use crate::graphql::scalars::DateTime;
 
 pub struct Wijziging(pub Arc<wijziging::Model>);
@@ -67,4 +69,13 @@ impl Wijziging {
             Err(_) => Ok(None),
         }
     }
+}
+
+/// The logged changes of the record `id`, oldest first (the field `geschiedenis` of records).
+///
+/// # Errors
+/// The loader's error.
+pub async fn history_of(ctx: &Context<'_>, id: &NodeId) -> Result<Vec<Wijziging>, AppError> {
+    let rows: Vec<wijziging::Model> = many(ctx, WijzigingenOf(id.encode())).await?;
+    Ok(rows.into_iter().map(|row| Wijziging(Arc::new(row))).collect())
 }
