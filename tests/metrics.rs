@@ -92,12 +92,8 @@ async fn the_feed_position_follows_the_change_log() {
     let position = "fusieregister_feed_last_volgnummer";
     let before = sample(&scrape(&app).await, position).expect("the position is there");
     let mutation = r#"mutation { voegBronToe(input: { entiteit: "Gemeente:GM0363", bron: { bron: "metrics-test", titel: "Metrics", uitgever: "fusieregister tests", url: "https://example.org/metrics" } }) { __typename } }"#;
-    let request = Request::post("/graphql")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::from(json!({ "query": mutation }).to_string()))
-        .unwrap();
-    assert_eq!(app.clone().oneshot(request).await.unwrap().status(), StatusCode::OK);
+    let (status, _, _) = common::http::post(&app, mutation, &[("authorization", format!("Bearer {token}"))]).await;
+    assert_eq!(status, StatusCode::OK);
     let after = sample(&scrape(&app).await, position).unwrap();
     assert!(after > before, "{before} → {after}");
 }
@@ -133,12 +129,8 @@ async fn the_slowest_subscriber_shows_as_the_feeds_lag() {
         let mutation = format!(
             r#"mutation {{ corrigeerGemeente(input: {{ code: "GM0363", naam: "{naam}" }}) {{ __typename }} }}"#
         );
-        let request = Request::post("/graphql")
-            .header(header::CONTENT_TYPE, "application/json")
-            .header(header::AUTHORIZATION, format!("Bearer {token}"))
-            .body(Body::from(json!({ "query": mutation }).to_string()))
-            .unwrap();
-        assert_eq!(app.clone().oneshot(request).await.unwrap().status(), StatusCode::OK);
+        let (status, _, _) = common::http::post(&app, &mutation, &[("authorization", format!("Bearer {token}"))]).await;
+        assert_eq!(status, StatusCode::OK);
     }
     let last = sample(&scrape(&app).await, "fusieregister_feed_last_volgnummer").unwrap();
     let broadcast = tokio::time::timeout(std::time::Duration::from_secs(10), async {
