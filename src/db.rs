@@ -9,7 +9,9 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, Databa
 
 use crate::error::AppError;
 
+mod known;
 mod routing;
+pub use known::KnownRegistry;
 pub use routing::{Databases, ReadConnection};
 
 /// Longest a request waits for a database connection. While the database is down the pool keeps
