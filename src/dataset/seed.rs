@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QuerySelect, TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QuerySelect,
 };
 
 use super::format::{
@@ -22,6 +22,11 @@ use crate::entity::{
     evaluatie_risico, gemeente, herindeling, herindeling_gemeente, kengetal, onderzoek, onderzoek_fusie, provincie,
 };
 use crate::error::AppError;
+use crate::service::UnitOfWork;
+use crate::store;
+
+/// The author (`door`) of the changes that record the bundled dataset's load.
+pub const DATASET_AUTHOR: &str = "dataset";
 
 /// How many records a seed run inserted, per kind. All zero on a database that already holds the
 /// whole dataset.
@@ -49,20 +54,28 @@ impl SeedReport {
 /// [`AppError::BadInput`] when a record refers to a code or key that does not exist (a broken data
 /// file), or a database error; in both cases nothing is written.
 pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedReport, AppError> {
-    let txn = db.begin().await?;
-    // Instances that start together on an empty database all seed it: the write lock makes the
-    // later ones wait and then find every record present, instead of failing on unique keys.
-    crate::service::take_write_lock(&txn).await?;
-    let bronnen = seed_bronnen(&txn, &dataset.bronnen).await?;
+    // Instances that start together on an empty database all seed it: the unit of work's write
+    // lock makes the later ones wait and then find every record present, instead of failing on
+    // unique keys.
+    let mut work = UnitOfWork::begin(db, DATASET_AUTHOR).await?;
+    let txn = work.txn();
+    let bronnen = seed_bronnen(txn, &dataset.bronnen).await?;
     let mut citations = Citations { bron_ids: &bronnen.ids, rows: Vec::new() };
-    let provincies = seed_provincies(&txn, &dataset.provincies, &mut citations).await?;
-    let gemeenten = seed_gemeenten(&txn, &dataset.gemeenten, &provincies.ids, &mut citations).await?;
-    let herindelingen = seed_herindelingen(&txn, &dataset.herindelingen, &gemeenten.ids, &mut citations).await?;
-    let fusies = seed_fusies(&txn, &dataset.ambtelijke_fusies, &gemeenten.ids, &mut citations).await?;
-    let onderzoeken = seed_onderzoeken(&txn, &dataset.onderzoeken, &fusies.ids, &mut citations).await?;
-    let evaluaties = seed_evaluaties(&txn, &dataset.evaluaties, &onderzoeken.ids, &fusies.ids, &mut citations).await?;
-    insert_chunked(&txn, citations.rows).await?;
-    txn.commit().await?;
+    let provincies = seed_provincies(txn, &dataset.provincies, &mut citations).await?;
+    let gemeenten = seed_gemeenten(txn, &dataset.gemeenten, &provincies.ids, &mut citations).await?;
+    let herindelingen = seed_herindelingen(txn, &dataset.herindelingen, &gemeenten.ids, &mut citations).await?;
+    let fusies = seed_fusies(txn, &dataset.ambtelijke_fusies, &gemeenten.ids, &mut citations).await?;
+    let onderzoeken = seed_onderzoeken(txn, &dataset.onderzoeken, &fusies.ids, &mut citations).await?;
+    let evaluaties = seed_evaluaties(txn, &dataset.evaluaties, &onderzoeken.ids, &fusies.ids, &mut citations).await?;
+    insert_chunked(txn, citations.rows).await?;
+    // The load is the log's first entry for each record it holds: "as known before any change"
+    // is then the shipped data. Records the log does not know yet (also those of a database
+    // seeded before the log kept states) are recorded as created now.
+    let logged = store::wijziging::logged_ids(work.txn()).await?;
+    let mut unlogged = store::snapshot::all(work.txn()).await?;
+    unlogged.retain(|(id, _)| !logged.contains(&id.encode()));
+    work.record_created(unlogged).await?;
+    work.commit().await?;
     Ok(SeedReport {
         bronnen: bronnen.inserted,
         provincies: provincies.inserted,

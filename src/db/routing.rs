@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sea_orm::DatabaseConnection;
 
+use super::known::Moments;
 use crate::store;
 
 /// The primary database and its read replicas (none on SQLite or a single PostgreSQL).
@@ -21,6 +22,8 @@ pub struct Databases {
     replicas: Arc<[DatabaseConnection]>,
     /// Where the round over the replicas goes on, so that reads spread over all of them.
     next: Arc<AtomicUsize>,
+    /// The registry as known at past moments, built on demand (see [`super::known`]).
+    pub(super) moments: Arc<Moments>,
 }
 
 /// The connection chosen for a read, and the state of the registry it has reached.
@@ -40,7 +43,7 @@ impl Databases {
 
     /// The primary and replicas of it, read in turn.
     pub fn with_replicas(primary: DatabaseConnection, replicas: Vec<DatabaseConnection>) -> Self {
-        Self { primary, replicas: replicas.into(), next: Arc::new(AtomicUsize::new(0)) }
+        Self { primary, replicas: replicas.into(), next: Arc::new(AtomicUsize::new(0)), moments: Arc::default() }
     }
 
     /// The primary: for writes, subscriptions and anything that must see the newest state.

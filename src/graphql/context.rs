@@ -3,10 +3,12 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use async_graphql::{Context, Response};
+use async_graphql::{Context, QueryPathSegment, Response};
+use chrono::{DateTime, Utc};
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
@@ -15,17 +17,111 @@ use super::batching::{BatchQueue, RunUntilIdle};
 
 use super::loaders::Db;
 use super::pipeline::RequestReport;
+use crate::db::Databases;
 use crate::error::AppError;
 
 /// The per-request DataLoader.
 pub type Loaders = DataLoader<Db>;
 
-/// The loader of the current request.
+/// The loader of the current request, or of the moment its root field asked for (`bekendOp`).
 ///
 /// # Errors
 /// An internal error if the request was not given [`fresh_loaders`].
-pub fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, AppError> {
-    ctx.data::<Loaders>().map_err(|_| AppError::Internal("request has no DataLoader".to_owned()))
+pub fn loaders<'a>(ctx: &Context<'a>) -> Result<LoaderRef<'a>, AppError> {
+    if let Some(view) = moment_view(ctx) {
+        return Ok(LoaderRef::Moment(view));
+    }
+    ctx.data::<Loaders>()
+        .map(LoaderRef::Request)
+        .map_err(|_| AppError::Internal("request has no DataLoader".to_owned()))
+}
+
+/// A request's DataLoader, or that of a moment of it.
+pub enum LoaderRef<'a> {
+    /// The request's own.
+    Request(&'a Loaders),
+    /// The one of the registry as known at a moment.
+    Moment(Arc<MomentView>),
+}
+
+impl std::ops::Deref for LoaderRef<'_> {
+    type Target = Loaders;
+
+    fn deref(&self) -> &Loaders {
+        match self {
+            Self::Request(loaders) => loaders,
+            Self::Moment(view) => &view.loaders,
+        }
+    }
+}
+
+/// The registries as known at moments that root fields of one request asked for (`bekendOp`),
+/// by the root field's response key (its alias or name). Everything below such a field reads
+/// its moment: the field's resolvers find it through the first segment of their path, so no
+/// type needs to carry it, and a request may ask for several moments side by side.
+pub struct MomentViews {
+    databases: Databases,
+    queue: BatchQueue,
+    report: Arc<RequestReport>,
+    /// Whether any root field asked for a moment; spares the lookup otherwise.
+    any: AtomicBool,
+    views: Mutex<HashMap<String, Arc<MomentView>>>,
+}
+
+/// The connection and DataLoader of the registry as known at one moment, for one request.
+pub struct MomentView {
+    conn: DatabaseConnection,
+    loaders: Loaders,
+}
+
+impl MomentViews {
+    /// None yet, for a request reading from `databases` in rounds of `queue`.
+    pub fn new(databases: Databases, queue: BatchQueue, report: Arc<RequestReport>) -> Self {
+        Self { databases, queue, report, any: AtomicBool::new(false), views: Mutex::default() }
+    }
+}
+
+/// Makes the root field being resolved, and everything below it, read the registry as known at
+/// `moment` (nothing changes without one).
+///
+/// # Errors
+/// A database error, or a moment the log cannot rebuild (see [`Databases::known_at`]).
+pub async fn enter_moment(ctx: &Context<'_>, moment: Option<DateTime<Utc>>) -> Result<(), AppError> {
+    let Some(moment) = moment else { return Ok(()) };
+    let (Ok(views), Some(key)) = (ctx.data::<MomentViews>(), root_key(ctx)) else {
+        return Err(AppError::Internal("bekendOp outside a prepared request".to_owned()));
+    };
+    let known = views.databases.known_at(Some(moment)).await?;
+    let conn = super::pipeline::counted(known.conn, &views.report);
+    let loaders = fresh_loaders(&conn, &views.queue, &views.report);
+    let view = Arc::new(MomentView { conn, loaders });
+    if let Ok(mut all) = views.views.lock() {
+        all.insert(key.to_owned(), view);
+        views.any.store(true, Ordering::Release);
+    }
+    Ok(())
+}
+
+/// The moment the root field above the resolver asked for, if any.
+fn moment_view(ctx: &Context<'_>) -> Option<Arc<MomentView>> {
+    let views = ctx.data_opt::<MomentViews>()?;
+    if !views.any.load(Ordering::Acquire) {
+        return None;
+    }
+    let key = root_key(ctx)?;
+    views.views.lock().ok()?.get(key).cloned()
+}
+
+/// The response key of the root field the resolver is under.
+fn root_key<'a>(ctx: &Context<'a>) -> Option<&'a str> {
+    let mut node = ctx.path_node.as_ref()?;
+    while let Some(parent) = node.parent {
+        node = parent;
+    }
+    match node.segment {
+        QueryPathSegment::Name(name) => Some(name),
+        QueryPathSegment::Index(_) => None,
+    }
 }
 
 /// Runs a top-level read of the database (`job`, which owns what it needs) in the request's
@@ -48,13 +144,17 @@ pub async fn in_round<T: Send + 'static>(
     }
 }
 
-/// The request's database connection (the primary, or a replica for a query), for top-level
-/// reads that are not relations and for the services of mutations.
+/// The request's database connection (the primary, or a replica for a query; or the registry
+/// as known at the moment the root field above asked for), for top-level reads that are not
+/// relations and for the services of mutations.
 ///
 /// # Errors
 /// An internal error if the schema was built without a connection.
-pub fn db<'a>(ctx: &Context<'a>) -> Result<&'a DatabaseConnection, AppError> {
-    ctx.data::<DatabaseConnection>().map_err(|_| AppError::Internal("schema has no database".to_owned()))
+pub fn db(ctx: &Context<'_>) -> Result<DatabaseConnection, AppError> {
+    if let Some(view) = moment_view(ctx) {
+        return Ok(view.conn.clone());
+    }
+    ctx.data::<DatabaseConnection>().cloned().map_err(|_| AppError::Internal("schema has no database".to_owned()))
 }
 
 /// One value by key, if it exists.

@@ -20,7 +20,9 @@ use async_graphql::parser::types::OperationType;
 use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult, Variables};
 
 use super::batching::BatchQueue;
-use super::context::{fresh_loaders, run_until_idle};
+use sea_orm::DatabaseConnection;
+
+use super::context::{MomentViews, fresh_loaders, run_until_idle};
 use super::error_codes::{code_parse_error, code_response, code_validation_errors};
 use super::field_order::FieldOrders;
 use super::guard::{QueryGuard, SelectedOperation};
@@ -89,6 +91,14 @@ impl RequestReport {
     }
 }
 
+/// `conn` as this request's own clone: its callback counts the request's statements, and those
+/// of the transactions begun on it, and nobody else's.
+pub(super) fn counted(mut conn: DatabaseConnection, report: &Arc<RequestReport>) -> DatabaseConnection {
+    let counting = report.clone();
+    conn.set_metric_callback(move |_| counting.count_statement());
+    conn
+}
+
 /// The extension factory; the schema's only extension.
 pub struct Pipeline {
     guard: Arc<QueryGuard>,
@@ -147,7 +157,7 @@ impl Extension for RequestPipeline {
         if let Some(selected) = selected {
             report.set_operation(selected);
         }
-        let mut conn = if reads_only {
+        let conn = if reads_only {
             let chosen = self.databases.for_read(report.min_volgnummer).await;
             if chosen.volgnummer.is_some() {
                 report.count_statement();
@@ -157,12 +167,10 @@ impl Extension for RequestPipeline {
         } else {
             self.databases.primary().clone()
         };
-        // The clone is this request's own: the callback counts its statements, and those of the
-        // transactions begun on it, and nobody else's.
-        let counting = report.clone();
-        conn.set_metric_callback(move |_| counting.count_statement());
+        let conn = counted(conn, &report);
         let loaders = fresh_loaders(&conn, &self.queue, &report);
-        next.run(ctx, request.data(loaders).data(self.queue.clone()).data(conn)).await
+        let moments = MomentViews::new(self.databases.clone(), self.queue.clone(), report);
+        next.run(ctx, request.data(loaders).data(self.queue.clone()).data(conn).data(moments)).await
     }
 
     async fn parse_query(

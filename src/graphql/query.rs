@@ -6,9 +6,9 @@ use async_graphql::{Context, ID, Object};
 use futures_util::future::try_join_all;
 
 use super::connection::{MAX_PAGE_SIZE, connection_types, window};
-use super::context::{db, in_round, one};
+use super::context::{db, enter_moment, in_round, one};
 use super::loaders::{FusieSleutel, GemeenteCode};
-use super::scalars::Date;
+use super::scalars::{Date, DateTime};
 use super::types::{
     AmbtelijkeFusie, Centrumconstructie, Evaluatie, Fusieorganisatie, Gemeente, Herindeling, Node, Onderzoek,
     Provincie, Statistiek, Wijziging,
@@ -74,7 +74,7 @@ async fn fusie_page<T>(
     wrap: fn(ambtelijke_fusie::Model) -> T,
 ) -> Result<(Slice<T>, Window), AppError> {
     let window = window(first, after.as_deref())?;
-    let (conn, total) = (db(ctx)?.clone(), total_wanted(ctx));
+    let (conn, total) = (db(ctx)?, total_wanted(ctx));
     let vorm = filter.vorm;
     let slice = in_round(ctx, async move { Ok(store::fusie::list(&conn, &filter, window, total).await?) }).await?;
     // The store already keeps to `vorm`; checked again so that a row is never wrapped as the
@@ -93,7 +93,12 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "A global ID.")] id: ID,
+        #[graphql(
+            desc = "The registry as it was known at this moment (formal history): this field and everything below it answer as the register had recorded them then. Without it, as known now."
+        )]
+        bekend_op: Option<DateTime>,
     ) -> Result<Option<Node>, AppError> {
+        enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
         super::types::node::find(ctx, NodeId::decode(&id)?).await
     }
 
@@ -102,7 +107,12 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global IDs, at most 100.")] ids: Vec<ID>,
+        #[graphql(
+            desc = "The registry as it was known at this moment (formal history): this field and everything below it answer as the register had recorded them then. Without it, as known now."
+        )]
+        bekend_op: Option<DateTime>,
     ) -> Result<Vec<Option<Node>>, AppError> {
+        enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
         if ids.len() > usize::try_from(MAX_PAGE_SIZE).unwrap_or(usize::MAX) {
             return Err(AppError::bad_input("ids", format!("at most {MAX_PAGE_SIZE} IDs at once")));
         }
@@ -115,7 +125,12 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "CBS municipality code, e.g. `GM0363`.")] code: String,
+        #[graphql(
+            desc = "The registry as it was known at this moment (formal history): this field and everything below it answer as the register had recorded them then. Without it, as known now."
+        )]
+        bekend_op: Option<DateTime>,
     ) -> Result<Option<Gemeente>, AppError> {
+        enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
         let code = CbsCode::parse(&code).map_err(|e| AppError::bad_input("code", e.to_string()))?;
         Ok(one(ctx, GemeenteCode(code.to_string())).await?.map(Gemeente))
     }
@@ -133,18 +148,31 @@ impl Query {
         #[graphql(desc = "Only municipalities whose name contains this text (case-insensitive).")] naam: Option<String>,
         #[graphql(desc = "Page size: default 25, at most 100.")] first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+        #[graphql(
+            desc = "The registry as it was known at this moment (formal history): this field and everything below it answer as the register had recorded them then. Without it, as known now."
+        )]
+        bekend_op: Option<DateTime>,
     ) -> Result<GemeenteConnection, AppError> {
+        enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
         let window = window(first, after.as_deref())?;
         let filter = GemeenteFilter { peildatum: peildatum.map(|d| d.0), provincie, naam };
-        let (conn, total) = (db(ctx)?.clone(), total_wanted(ctx));
+        let (conn, total) = (db(ctx)?, total_wanted(ctx));
         let slice =
             in_round(ctx, async move { Ok(store::gemeente::list(&conn, &filter, window, total).await?) }).await?;
         Ok(GemeenteConnection::from_page(slice.rows.into_iter().map(Gemeente).collect(), window, slice.total))
     }
 
     /// The twelve provinces, ordered by name.
-    async fn provincies(&self, ctx: &Context<'_>) -> Result<Vec<Provincie>, AppError> {
-        let conn = db(ctx)?.clone();
+    async fn provincies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The registry as it was known at this moment (formal history): this field and everything below it answer as the register had recorded them then. Without it, as known now."
+        )]
+        bekend_op: Option<DateTime>,
+    ) -> Result<Vec<Provincie>, AppError> {
+        enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
+        let conn = db(ctx)?;
         let rows = in_round(ctx, async move { Ok(store::gemeente::provincies(&conn).await?) }).await?;
         Ok(rows.into_iter().map(Provincie).collect())
     }
@@ -154,7 +182,12 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Stable key of the fusie, e.g. `bar`.")] sleutel: String,
+        #[graphql(
+            desc = "The registry as it was known at this moment (formal history): this field and everything below it answer as the register had recorded them then. Without it, as known now."
+        )]
+        bekend_op: Option<DateTime>,
     ) -> Result<Option<AmbtelijkeFusie>, AppError> {
+        enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
         Ok(one(ctx, FusieSleutel(sleutel)).await?.map(AmbtelijkeFusie::from))
     }
 
@@ -175,7 +208,12 @@ impl Query {
         #[graphql(desc = "Only fusies whose name, abbreviation or key contains this text.")] naam: Option<String>,
         #[graphql(desc = "Page size: default 25, at most 100.")] first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+        #[graphql(
+            desc = "The registry as it was known at this moment (formal history): this field and everything below it answer as the register had recorded them then. Without it, as known now."
+        )]
+        bekend_op: Option<DateTime>,
     ) -> Result<AmbtelijkeFusieConnection, AppError> {
+        enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
         let filter = fusie_filter(peildatum, vorm, reikwijdte, rechtsvorm, provincie, gemeente, naam)?;
         let (slice, window) = fusie_page(ctx, filter, first, after, AmbtelijkeFusie::from).await?;
         Ok(AmbtelijkeFusieConnection::from_page(slice.rows, window, slice.total))
@@ -200,7 +238,12 @@ impl Query {
         #[graphql(desc = "Only those whose name, abbreviation or key contains this text.")] naam: Option<String>,
         #[graphql(desc = "Page size: default 25, at most 100.")] first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+        #[graphql(
+            desc = "The registry as it was known at this moment (formal history): this field and everything below it answer as the register had recorded them then. Without it, as known now."
+        )]
+        bekend_op: Option<DateTime>,
     ) -> Result<FusieorganisatieConnection, AppError> {
+        enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
         let vorm = Some(Vorm::Fusieorganisatie);
         let filter = fusie_filter(peildatum, vorm, reikwijdte, rechtsvorm, provincie, gemeente, naam)?;
         let (slice, window) = fusie_page(ctx, filter, first, after, Fusieorganisatie).await?;
@@ -226,7 +269,12 @@ impl Query {
         #[graphql(desc = "Only those whose name, abbreviation or key contains this text.")] naam: Option<String>,
         #[graphql(desc = "Page size: default 25, at most 100.")] first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+        #[graphql(
+            desc = "The registry as it was known at this moment (formal history): this field and everything below it answer as the register had recorded them then. Without it, as known now."
+        )]
+        bekend_op: Option<DateTime>,
     ) -> Result<CentrumconstructieConnection, AppError> {
+        enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
         let vorm = Some(Vorm::Centrumconstructie);
         let filter = fusie_filter(peildatum, vorm, reikwijdte, rechtsvorm, provincie, gemeente, naam)?;
         let (slice, window) = fusie_page(ctx, filter, first, after, Centrumconstructie).await?;
@@ -243,7 +291,12 @@ impl Query {
         #[graphql(desc = "Only herindelingen involving the municipality with this CBS code.")] gemeente: Option<String>,
         #[graphql(desc = "Page size: default 25, at most 100.")] first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+        #[graphql(
+            desc = "The registry as it was known at this moment (formal history): this field and everything below it answer as the register had recorded them then. Without it, as known now."
+        )]
+        bekend_op: Option<DateTime>,
     ) -> Result<HerindelingConnection, AppError> {
+        enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
         let window = window(first, after.as_deref())?;
         let filter = HerindelingFilter {
             van: van.map(|d| d.0),
@@ -251,7 +304,7 @@ impl Query {
             soort,
             gemeente: cbs_code("gemeente", gemeente)?,
         };
-        let (conn, total) = (db(ctx)?.clone(), total_wanted(ctx));
+        let (conn, total) = (db(ctx)?, total_wanted(ctx));
         let slice =
             in_round(ctx, async move { Ok(store::herindeling::list(&conn, &filter, window, total).await?) }).await?;
         Ok(HerindelingConnection::from_page(slice.rows.into_iter().map(Herindeling).collect(), window, slice.total))
@@ -263,9 +316,14 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "Page size: default 25, at most 100.")] first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+        #[graphql(
+            desc = "The registry as it was known at this moment (formal history): this field and everything below it answer as the register had recorded them then. Without it, as known now."
+        )]
+        bekend_op: Option<DateTime>,
     ) -> Result<OnderzoekConnection, AppError> {
+        enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
         let window = window(first, after.as_deref())?;
-        let (conn, total) = (db(ctx)?.clone(), total_wanted(ctx));
+        let (conn, total) = (db(ctx)?, total_wanted(ctx));
         let slice = in_round(ctx, async move { Ok(store::onderzoek::list(&conn, window, total).await?) }).await?;
         Ok(OnderzoekConnection::from_page(slice.rows.into_iter().map(Onderzoek).collect(), window, slice.total))
     }
@@ -278,10 +336,15 @@ impl Query {
         #[graphql(desc = "Only outcomes about the ambtelijke fusie with this key.")] ambtelijke_fusie: Option<String>,
         #[graphql(desc = "Page size: default 25, at most 100.")] first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+        #[graphql(
+            desc = "The registry as it was known at this moment (formal history): this field and everything below it answer as the register had recorded them then. Without it, as known now."
+        )]
+        bekend_op: Option<DateTime>,
     ) -> Result<EvaluatieConnection, AppError> {
+        enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
         let window = window(first, after.as_deref())?;
         let filter = EvaluatieFilter { onderzoek, ambtelijke_fusie };
-        let (conn, total) = (db(ctx)?.clone(), total_wanted(ctx));
+        let (conn, total) = (db(ctx)?, total_wanted(ctx));
         let slice =
             in_round(ctx, async move { Ok(store::fusie::evaluaties(&conn, &filter, window, total).await?) }).await?;
         Ok(EvaluatieConnection::from_page(slice.rows.into_iter().map(Evaluatie).collect(), window, slice.total))
@@ -294,13 +357,18 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "Only changes with a volgnummer above this one; 0 or absent for all.")] na: Option<i64>,
         #[graphql(desc = "Page size: default 25, at most 100.")] first: Option<i32>,
+        #[graphql(
+            desc = "The registry as it was known at this moment (formal history): this field and everything below it answer as the register had recorded them then. Without it, as known now."
+        )]
+        bekend_op: Option<DateTime>,
     ) -> Result<WijzigingConnection, AppError> {
+        enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
         let na = na.unwrap_or(0);
         if na < 0 {
             return Err(AppError::bad_input("na", "na must not be negative"));
         }
         let limit = window(first, None)?.limit;
-        let slice = store::wijziging::after(db(ctx)?, na, limit).await?;
+        let slice = store::wijziging::after(&db(ctx)?, na, limit).await?;
         let has_next_page = u64::try_from(slice.rows.len()).unwrap_or(u64::MAX) < slice.total;
         let edges: Vec<WijzigingEdge> = slice
             .rows
@@ -321,7 +389,12 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The reference date to count on.")] peildatum: Date,
+        #[graphql(
+            desc = "The registry as it was known at this moment (formal history): this field and everything below it answer as the register had recorded them then. Without it, as known now."
+        )]
+        bekend_op: Option<DateTime>,
     ) -> Result<Statistiek, AppError> {
-        Ok(Statistiek(store::statistiek::count_on(db(ctx)?, peildatum.0).await?))
+        enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
+        Ok(Statistiek(store::statistiek::count_on(&db(ctx)?, peildatum.0).await?))
     }
 }

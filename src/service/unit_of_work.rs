@@ -131,6 +131,33 @@ impl UnitOfWork {
         Ok(self.volgnummer)
     }
 
+    /// Records that the records of `snapshots` were created, one change each, with the given
+    /// states (see [`store::snapshot::all`]): how the bundled dataset's load is logged, in a few
+    /// statements however many records it holds.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn record_created(&mut self, snapshots: Vec<(NodeId, serde_json::Value)>) -> Result<(), AppError> {
+        let now = Utc::now();
+        let mut rows = Vec::with_capacity(snapshots.len());
+        for (id, state) in snapshots {
+            self.volgnummer += 1;
+            self.logged.push(self.volgnummer);
+            rows.push(wijziging::ActiveModel {
+                volgnummer: Set(self.volgnummer),
+                tijdstip: Set(now),
+                soort: Set(WijzigingSoort::Aangemaakt),
+                entiteit: Set(id.entiteit()),
+                entiteit_id: Set(id.encode()),
+                door: Set(self.door.clone()),
+                gegevens: Set(Some(state.to_string())),
+                correctie: Set(self.correctie),
+            });
+        }
+        store::wijziging::insert_all(self.txn(), rows).await?;
+        Ok(())
+    }
+
     /// Advances the counter past the logged changes and commits; returns their numbers.
     ///
     /// # Errors

@@ -1,12 +1,12 @@
 //! Studies and their figures: the API's list read and the lookups and writes of the study
 //! use-case.
 
-use sea_orm::sea_query::NullOrdering;
+use sea_orm::sea_query::{NullOrdering, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter, QueryOrder};
 
 use super::{Slice, Total, Window, page};
 use crate::domain::Sleutel;
-use crate::entity::{kengetal, onderzoek};
+use crate::entity::{kengetal, onderzoek, onderzoek_fusie};
 
 /// One page of studies, newest first, and the total number (see [`Total`]).
 ///
@@ -19,6 +19,23 @@ pub async fn list(db: &impl ConnectionTrait, window: Window, total: Total) -> Re
         .order_by_with_nulls(onderzoek::Column::Publicatiedatum, Order::Desc, NullOrdering::Last)
         .order_by_asc(onderzoek::Column::Sleutel);
     page(db, select, ordered, window, total).await
+}
+
+/// The studies that list the ambtelijke fusie with this row number among their organisations.
+///
+/// # Errors
+/// The database error.
+pub async fn listing_fusie(db: &impl ConnectionTrait, fusie_id: i32) -> Result<Vec<onderzoek::Model>, DbErr> {
+    let listing = Query::select()
+        .column(onderzoek_fusie::Column::OnderzoekId)
+        .from(onderzoek_fusie::Entity)
+        .and_where(onderzoek_fusie::Column::AmbtelijkeFusieId.eq(fusie_id))
+        .take();
+    onderzoek::Entity::find()
+        .filter(onderzoek::Column::Id.in_subquery(listing))
+        .order_by_asc(onderzoek::Column::Sleutel)
+        .all(db)
+        .await
 }
 
 /// The study with this sleutel, if any.

@@ -222,7 +222,7 @@ impl FusieMutation {
             )?,
             deelnemers: codes("deelnemers", &input.deelnemers)?,
         };
-        fusie::register_fusieorganisatie(db(ctx)?, &caller.naam, command).await.map(payload)
+        fusie::register_fusieorganisatie(&db(ctx)?, &caller.naam, command).await.map(payload)
     }
 
     /// Registers a centrumconstructie with its centrumgemeente and afnemers from its first day.
@@ -244,7 +244,7 @@ impl FusieMutation {
             centrumgemeente: CbsCode::parse(&input.centrumgemeente).in_field("centrumgemeente")?,
             afnemers: codes("afnemers", &input.afnemers)?,
         };
-        fusie::register_centrumconstructie(db(ctx)?, &caller.naam, command).await.map(payload)
+        fusie::register_centrumconstructie(&db(ctx)?, &caller.naam, command).await.map(payload)
     }
 
     /// Adds a municipality to an ambtelijke fusie.
@@ -260,7 +260,7 @@ impl FusieMutation {
             rol: input.rol,
             periode: periode_from(input.begindatum, input.einddatum)?,
         };
-        let deelname = fusie::add_deelname(db(ctx)?, &caller.naam, command).await?;
+        let deelname = fusie::add_deelname(&db(ctx)?, &caller.naam, command).await?;
         Ok(DeelnamePayload { deelname: Deelname(deelname) })
     }
 
@@ -277,7 +277,7 @@ impl FusieMutation {
             einddatum: input.einddatum.0,
             versie: input.versie,
         };
-        let deelname = fusie::end_deelname(db(ctx)?, &caller.naam, command).await?;
+        let deelname = fusie::end_deelname(&db(ctx)?, &caller.naam, command).await?;
         Ok(DeelnamePayload { deelname: Deelname(deelname) })
     }
 
@@ -290,7 +290,7 @@ impl FusieMutation {
     ) -> Result<VerwijderPayload, AppError> {
         let caller = require(ctx, TokenRol::Admin)?;
         let sleutel = Sleutel::parse(&input.sleutel).in_field("sleutel")?;
-        fusie::delete_ambtelijke_fusie(db(ctx)?, &caller.naam, &sleutel).await?;
+        fusie::delete_ambtelijke_fusie(&db(ctx)?, &caller.naam, &sleutel).await?;
         Ok(VerwijderPayload { verwijderd: async_graphql::ID(NodeId::AmbtelijkeFusie(sleutel.into_string()).encode()) })
     }
 
@@ -306,7 +306,7 @@ impl FusieMutation {
             gemeente: CbsCode::parse(&input.gemeente).in_field("gemeente")?,
             begindatum: input.begindatum.0,
         };
-        fusie::delete_deelname(db(ctx)?, &caller.naam, command.clone()).await?;
+        fusie::delete_deelname(&db(ctx)?, &caller.naam, command.clone()).await?;
         let id = NodeId::Deelname {
             fusie: command.sleutel.into_string(),
             gemeente: command.gemeente.to_string(),
@@ -331,7 +331,7 @@ impl FusieMutation {
             opmerking: input.opmerking,
             versie: input.versie,
         };
-        let fusie = fusie::change_ambtelijke_fusie(db(ctx)?, &caller.naam, command).await?;
+        let fusie = fusie::change_ambtelijke_fusie(&db(ctx)?, &caller.naam, command).await?;
         Ok(WijzigAmbtelijkeFusiePayload { ambtelijke_fusie: AmbtelijkeFusie::from(fusie) })
     }
 
@@ -349,6 +349,6 @@ impl FusieMutation {
             toelichting: input.toelichting,
             versie: input.versie,
         };
-        fusie::end_ambtelijke_fusie(db(ctx)?, &caller.naam, command).await.map(payload)
+        fusie::end_ambtelijke_fusie(&db(ctx)?, &caller.naam, command).await.map(payload)
     }
 }

@@ -132,7 +132,7 @@ impl GemeenteMutation {
         #[graphql(desc = "The new municipality.")] input: RegistreerGemeenteInput,
     ) -> Result<GemeentePayload, AppError> {
         let caller = require(ctx, TokenRol::Editor)?;
-        let gemeente = gemeente::register_gemeente(db(ctx)?, &caller.naam, input.try_into()?).await?;
+        let gemeente = gemeente::register_gemeente(&db(ctx)?, &caller.naam, input.try_into()?).await?;
         Ok(GemeentePayload { gemeente: Gemeente(gemeente) })
     }
 
@@ -151,7 +151,7 @@ impl GemeenteMutation {
             einddatum: input.einddatum.map(|d| d.0),
             versie: input.versie,
         };
-        let gemeente = gemeente::correct_gemeente(db(ctx)?, &caller.naam, command).await?;
+        let gemeente = gemeente::correct_gemeente(&db(ctx)?, &caller.naam, command).await?;
         Ok(GemeentePayload { gemeente: Gemeente(gemeente) })
     }
 
@@ -185,7 +185,7 @@ impl GemeenteMutation {
             nieuw: codes("nieuw", &input.nieuw)?,
             nieuwe_gemeenten,
         };
-        let result = herindeling::register_herindeling(db(ctx)?, &caller.naam, command).await?;
+        let result = herindeling::register_herindeling(&db(ctx)?, &caller.naam, command).await?;
         Ok(RegistreerHerindelingPayload {
             herindeling: Herindeling(result.herindeling),
             beeindigde_deelnames: result.beeindigde_deelnames.into_iter().map(Deelname).collect(),

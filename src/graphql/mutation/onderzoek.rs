@@ -293,7 +293,7 @@ impl OnderzoekMutation {
             kengetallen: input.kengetallen.into_iter().map(KengetalInput::parse).collect::<Result<_, _>>()?,
             bronnen: bronnen(input.bronnen)?,
         };
-        let onderzoek = onderzoek_service::register_onderzoek(db(ctx)?, &caller.naam, command).await?;
+        let onderzoek = onderzoek_service::register_onderzoek(&db(ctx)?, &caller.naam, command).await?;
         Ok(OnderzoekPayload { onderzoek: Onderzoek(onderzoek) })
     }
 
@@ -344,7 +344,7 @@ impl OnderzoekMutation {
             opmerking: input.opmerking,
             bronnen: bronnen(input.bronnen)?,
         };
-        let evaluatie = onderzoek_service::add_evaluatie(db(ctx)?, &caller.naam, command).await?;
+        let evaluatie = onderzoek_service::add_evaluatie(&db(ctx)?, &caller.naam, command).await?;
         Ok(EvaluatiePayload { evaluatie: Evaluatie(evaluatie) })
     }
 
@@ -358,7 +358,7 @@ impl OnderzoekMutation {
         let entiteit = NodeId::decode(&input.entiteit)
             .map_err(|_| AppError::bad_input("entiteit", format!("'{}' is not an ID of this API", input.entiteit.0)))?;
         let command = AddBronvermelding { holder: holder_key(&entiteit)?, bronvermelding: input.bron.parse("bron")? };
-        let bronnen = bron_service::add_bronvermelding(db(ctx)?, &caller.naam, command).await?;
+        let bronnen = bron_service::add_bronvermelding(&db(ctx)?, &caller.naam, command).await?;
         Ok(BronnenPayload {
             bronnen: bronnen
                 .into_iter()

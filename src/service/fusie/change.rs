@@ -125,8 +125,18 @@ pub async fn delete_ambtelijke_fusie(db: &DatabaseConnection, door: &str, sleute
         store::deelname::delete(work.txn(), deelname.id).await?;
         work.record(WijzigingSoort::Verwijderd, &id).await?;
     }
+    for evaluatie in store::evaluatie::of_fusie(work.txn(), fusie.id).await? {
+        store::evaluatie::delete(work.txn(), evaluatie.id).await?;
+        work.record(WijzigingSoort::Verwijderd, &NodeId::Evaluatie(evaluatie.sleutel)).await?;
+    }
+    // A study that listed the fusie keeps its entry, now unmatched: that changes the study too,
+    // and the log must say so for its states to be complete.
+    let studies = store::onderzoek::listing_fusie(work.txn(), fusie.id).await?;
     store::fusie::delete(work.txn(), fusie.id).await?;
     work.record(WijzigingSoort::Verwijderd, &NodeId::AmbtelijkeFusie(fusie.sleutel)).await?;
+    for study in studies {
+        work.record(WijzigingSoort::Gewijzigd, &NodeId::Onderzoek(study.sleutel)).await?;
+    }
     work.commit().await?;
     Ok(())
 }
