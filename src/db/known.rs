@@ -150,7 +150,7 @@ async fn open_copy() -> Result<DatabaseConnection, AppError> {
     let mut options = ConnectOptions::new("sqlite::memory:");
     // The database lives as long as one connection does: keep them all, for good.
     options
-        .max_connections(2)
+        .max_connections(1)
         .min_connections(1)
         .idle_timeout(None)
         .max_lifetime(None)
