@@ -10,11 +10,21 @@ mod common;
 use common::{as_caller, first_error_code as code, first_error_field as field, write};
 use fusieregister::entity::{deelname, wijziging};
 use fusieregister::graphql::build_schema;
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
 async fn counts(conn: &DatabaseConnection) -> (u64, u64) {
     (deelname::Entity::find().count(conn).await.unwrap(), wijziging::Entity::find().count(conn).await.unwrap())
+}
+
+/// The changes logged after `position`, in order: a test's own writes, without the dataset's load.
+async fn changes_after(conn: &DatabaseConnection, position: i64) -> Vec<wijziging::Model> {
+    wijziging::Entity::find()
+        .filter(wijziging::Column::Volgnummer.gt(position))
+        .order_by_asc(wijziging::Column::Volgnummer)
+        .all(conn)
+        .await
+        .unwrap()
 }
 
 const REGISTREER_FUSIEORGANISATIE: &str = r#"mutation($input: RegistreerFusieorganisatieInput!) {
@@ -58,6 +68,7 @@ async fn without_a_token_every_mutation_is_refused_and_nothing_changes() {
 async fn an_editor_registers_a_fusieorganisatie_that_shows_in_nested_reads() {
     let conn = common::seeded_database().await;
     let schema = build_schema(conn.clone());
+    let position = common::log_position(&conn).await;
     let response = write(&schema, REGISTREER_FUSIEORGANISATIE, nieuwe_fusie("kust", "2024-01-01")).await;
     assert!(response.get("errors").is_none(), "{response:#}");
     let fusie = &response["data"]["registreerFusieorganisatie"]["ambtelijkeFusie"];
@@ -72,10 +83,11 @@ async fn an_editor_registers_a_fusieorganisatie_that_shows_in_nested_reads() {
     .await;
     assert_eq!(read["gemeente"]["ambtelijkeFusies"][0]["sleutel"], "kust");
 
-    // One wijziging per changed record: the fusie and its two deelnames, numbered 1, 2, 3.
-    let log = wijziging::Entity::find().order_by_asc(wijziging::Column::Volgnummer).all(&conn).await.unwrap();
+    // One wijziging per changed record: the fusie and its two deelnames, numbered on from the
+    // dataset's load.
+    let log = changes_after(&conn, position).await;
     let numbers: Vec<i64> = log.iter().map(|w| w.volgnummer).collect();
-    assert_eq!(numbers, [1, 2, 3]);
+    assert_eq!(numbers, [position + 1, position + 2, position + 3]);
     assert!(log.iter().all(|w| w.door == "redactie-bzk"), "every change records the token that made it");
     assert_eq!(log[0].entiteit_id, "AmbtelijkeFusie:kust");
 
@@ -178,6 +190,7 @@ async fn each_broken_rule_names_its_field() {
 async fn ending_uses_versions_and_ends_running_deelnames() {
     let conn = common::seeded_database().await;
     let schema = build_schema(conn.clone());
+    let position = common::log_position(&conn).await;
     write(&schema, REGISTREER_FUSIEORGANISATIE, nieuwe_fusie("kust", "2024-01-01")).await;
     let end = r#"mutation($input: BeeindigDeelnameInput!) { beeindigDeelname(input: $input) { deelname { einddatum versie } } }"#;
 
@@ -226,9 +239,13 @@ async fn ending_uses_versions_and_ends_running_deelnames() {
     .await;
     assert_eq!(code(&twice), "CONFLICT");
 
-    let log = wijziging::Entity::find().order_by_asc(wijziging::Column::Volgnummer).all(&conn).await.unwrap();
+    let log = changes_after(&conn, position).await;
     let numbers: Vec<i64> = log.iter().map(|w| w.volgnummer).collect();
-    assert_eq!(numbers, (1..=6).collect::<Vec<_>>(), "3 created, 1 ended, then the fusie and its last deelname ended");
+    assert_eq!(
+        numbers,
+        (position + 1..=position + 6).collect::<Vec<_>>(),
+        "3 created, 1 ended, then the fusie and its last deelname ended"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -298,27 +315,35 @@ async fn attributes_change_with_versions() {
 
 #[tokio::test]
 async fn the_change_log_can_be_read_after_a_known_change() {
-    let schema = build_schema(common::seeded_database().await);
+    let conn = common::seeded_database().await;
+    let schema = build_schema(conn.clone());
+    // The known change is where the dataset's load ends; the test's own writes follow it.
+    let position = common::log_position(&conn).await;
     write(&schema, REGISTREER_FUSIEORGANISATIE, nieuwe_fusie("kust", "2024-01-01")).await;
     let query = r#"query($na: Int, $first: Int) { wijzigingen(na: $na, first: $first) {
         totalCount pageInfo { hasNextPage endCursor }
         edges { cursor node { volgnummer soort entiteit entiteitId door tijdstip node { id } } } } }"#;
-    let all = common::data(&schema, query, json!({})).await;
+    let all = common::data(&schema, query, json!({ "na": position })).await;
+    assert_eq!(all["wijzigingen"]["totalCount"], 3);
     let edges = all["wijzigingen"]["edges"].as_array().unwrap();
     let numbers: Vec<i64> = edges.iter().map(|e| e["node"]["volgnummer"].as_i64().unwrap()).collect();
-    assert_eq!(numbers, [1, 2, 3]);
+    assert_eq!(numbers, [position + 1, position + 2, position + 3]);
     let first = &edges[0]["node"];
     assert_eq!(first["soort"], "AANGEMAAKT");
     assert_eq!(first["entiteitId"], "AmbtelijkeFusie:kust");
     assert_eq!(first["node"]["id"], "AmbtelijkeFusie:kust", "node is the changed record");
     assert_eq!(first["door"], "redactie-bzk");
     assert!(first["tijdstip"].as_str().unwrap().ends_with('Z'));
+    // Without `na`, the log is read from its start: the load's entries, then these three.
+    let whole = common::data(&schema, query, json!({})).await;
+    assert_eq!(whole["wijzigingen"]["totalCount"], position + 3);
+    assert_eq!(whole["wijzigingen"]["edges"][0]["node"]["volgnummer"], 1);
 
-    let page = common::data(&schema, query, json!({ "na": 1, "first": 1 })).await;
+    let page = common::data(&schema, query, json!({ "na": position + 1, "first": 1 })).await;
     assert_eq!(page["wijzigingen"]["totalCount"], 2);
-    assert_eq!(page["wijzigingen"]["edges"][0]["node"]["volgnummer"], 2);
+    assert_eq!(page["wijzigingen"]["edges"][0]["node"]["volgnummer"], position + 2);
     assert_eq!(page["wijzigingen"]["pageInfo"]["hasNextPage"], true);
-    assert_eq!(page["wijzigingen"]["pageInfo"]["endCursor"], "2");
-    let none = common::data(&schema, query, json!({ "na": 3 })).await;
+    assert_eq!(page["wijzigingen"]["pageInfo"]["endCursor"], (position + 2).to_string());
+    let none = common::data(&schema, query, json!({ "na": position + 3 })).await;
     assert_eq!(none["wijzigingen"]["totalCount"], 0);
 }

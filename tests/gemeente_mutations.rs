@@ -8,12 +8,21 @@ use common::{as_caller, caller, write};
 use fusieregister::domain::TokenRol;
 use fusieregister::entity::{gemeente, wijziging};
 use fusieregister::graphql::build_schema;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 fn ok(response: &Value) -> &Value {
     assert!(response.get("errors").is_none(), "{response:#}");
     &response["data"]
+}
+
+/// Asserts that `change` is the entry the bundled dataset's load logged for a record: created by
+/// "dataset", no correction, with the record's shipped state.
+fn assert_loaded(change: &Value) {
+    assert_eq!(change["soort"], "AANGEMAAKT", "{change:#}");
+    assert_eq!(change["door"], "dataset", "{change:#}");
+    assert_eq!(change["correctie"], false, "{change:#}");
+    assert!(change["gegevens"].is_object(), "the load keeps the shipped state: {change:#}");
 }
 
 fn error(response: &Value) -> (&str, &str) {
@@ -161,6 +170,7 @@ async fn a_bad_herindeling_names_its_field_and_writes_nothing() {
 async fn only_an_admin_deletes_and_history_shows_it() {
     let conn = common::seeded_database().await;
     let schema = build_schema(conn.clone());
+    let position = common::log_position(&conn).await;
     let delete = "mutation { verwijderAmbtelijkeFusie(input: { sleutel: \"a2\" }) { verwijderd } }";
     assert_eq!(error(&write(&schema, delete, json!({})).await).0, "FORBIDDEN");
     let deleted = as_caller(&schema, Some(caller(TokenRol::Admin)), delete, json!({})).await;
@@ -168,8 +178,9 @@ async fn only_an_admin_deletes_and_history_shows_it() {
     let gone = common::data(&schema, r#"{ ambtelijkeFusie(sleutel: "a2") { sleutel } }"#, json!({})).await;
     assert_eq!(gone["ambtelijkeFusie"], Value::Null);
     // Three deelnames and the fusie itself, each a correction that keeps no state.
-    assert_eq!(wijziging::Entity::find().count(&conn).await.unwrap(), 4);
-    for change in wijziging::Entity::find().all(&conn).await.unwrap() {
+    let logged = wijziging::Entity::find().filter(wijziging::Column::Volgnummer.gt(position));
+    assert_eq!(logged.clone().count(&conn).await.unwrap(), 4);
+    for change in logged.all(&conn).await.unwrap() {
         assert!(change.correctie && change.gegevens.is_none(), "{change:?}");
     }
     let last_deelnemer = as_caller(
@@ -186,13 +197,15 @@ async fn only_an_admin_deletes_and_history_shows_it() {
 /// after it, so a correction's earlier state stays readable after the correction.
 #[tokio::test]
 async fn every_change_keeps_the_state_it_made() {
-    let schema = common::schema().await;
+    let conn = common::seeded_database().await;
+    let schema = build_schema(conn.clone());
+    let position = common::log_position(&conn).await;
     let correct = r#"mutation($naam: String!) { corrigeerGemeente(input: { code: "GM0363", naam: $naam }) { gemeente { naam } } }"#;
     for naam in ["Amsterdam (eerste)", "Amsterdam (tweede)"] {
         ok(&write(&schema, correct, json!({ "naam": naam })).await);
     }
-    let log = r#"{ wijzigingen(first: 100) { edges { node { soort entiteit entiteitId gegevens correctie } } } }"#;
-    let answer = common::data(&schema, log, json!({})).await;
+    let log = r#"query($na: Int!) { wijzigingen(na: $na, first: 100) { edges { node { soort entiteit entiteitId gegevens correctie } } } }"#;
+    let answer = common::data(&schema, log, json!({ "na": position })).await;
     let states: Vec<&Value> = answer["wijzigingen"]["edges"]
         .as_array()
         .unwrap()
@@ -211,11 +224,13 @@ async fn every_change_keeps_the_state_it_made() {
 /// A change in the world is no correction; a deletion keeps no state.
 #[tokio::test]
 async fn corrections_and_deletions_are_logged_as_such() {
-    let schema = common::schema().await;
+    let conn = common::seeded_database().await;
+    let schema = build_schema(conn.clone());
+    let position = common::log_position(&conn).await;
     let register = json!({ "input": { "code": "GM9001", "naam": "Proefgemeente", "provincie": "PV27", "begindatum": "2030-01-01" } });
     ok(&write(&schema, REGISTREER_GEMEENTE, register).await);
-    let log = r#"{ wijzigingen(first: 100) { edges { node { soort entiteitId gegevens correctie } } } }"#;
-    let answer = common::data(&schema, log, json!({})).await;
+    let log = r#"query($na: Int!) { wijzigingen(na: $na, first: 100) { edges { node { soort entiteitId gegevens correctie } } } }"#;
+    let answer = common::data(&schema, log, json!({ "na": position })).await;
     let created = answer["wijzigingen"]["edges"].as_array().unwrap().last().unwrap()["node"].clone();
     assert_eq!(created["entiteitId"], "Gemeente:GM9001", "{answer:#}");
     assert_eq!(created["soort"], "AANGEMAAKT");
@@ -223,8 +238,9 @@ async fn corrections_and_deletions_are_logged_as_such() {
     assert_eq!(created["gegevens"]["naam"], "Proefgemeente");
 }
 
-/// A record's `geschiedenis` lists its own changes, oldest first, with the state after each, and
-/// costs the same statements for one record as for all of them.
+/// A record's `geschiedenis` lists its own changes, oldest first, with the state after each: for a
+/// shipped record, first the dataset's load, then what was changed since. It costs the same
+/// statements for one record as for all of them.
 #[tokio::test]
 async fn a_record_shows_its_formal_history() {
     let schema = common::schema().await;
@@ -242,10 +258,14 @@ async fn a_record_shows_its_formal_history() {
         let (answer, statements) = common::data_and_statements(&schema, history, json!({ "first": first })).await;
         counts.push(statements);
         let edges = answer["gemeenten"]["edges"].as_array().unwrap();
-        assert!(
-            edges.iter().all(|e| e["node"]["geschiedenis"] == json!([])),
-            "the first page (Amsterdam is not on it) has no changes"
-        );
+        // The first page (Amsterdam is not on it) has no changes but the load.
+        for edge in edges {
+            let node = &edge["node"];
+            let changes = node["geschiedenis"].as_array().unwrap();
+            assert_eq!(changes.len(), 1, "{node:#}");
+            assert_loaded(&changes[0]);
+            assert_eq!(changes[0]["gegevens"]["code"], node["code"], "{node:#}");
+        }
     }
     assert_eq!(counts[0], counts[1], "statements for 1 vs 100 municipalities: {counts:?}");
 
@@ -253,17 +273,19 @@ async fn a_record_shows_its_formal_history() {
     let answer = common::data(&schema, amsterdam, json!({})).await;
     let changes = answer["gemeente"]["geschiedenis"].as_array().unwrap();
     let names: Vec<&Value> = changes.iter().map(|c| &c["gegevens"]["naam"]).collect();
-    assert_eq!(names, [&json!("Amsterdam (eerste)"), &json!("Amsterdam (tweede)")]);
-    assert!(changes.iter().all(|c| c["correctie"] == true && c["door"] == "redactie-bzk"), "{answer}");
+    assert_eq!(names, [&json!("Amsterdam"), &json!("Amsterdam (eerste)"), &json!("Amsterdam (tweede)")]);
+    assert_loaded(&changes[0]);
+    assert!(changes[1..].iter().all(|c| c["correctie"] == true && c["door"] == "redactie-bzk"), "{answer}");
 
     let fusie = common::data(
         &schema,
-        r#"{ ambtelijkeFusie(sleutel: "a2") { geschiedenis { gegevens correctie } } }"#,
+        r#"{ ambtelijkeFusie(sleutel: "a2") { geschiedenis { soort door gegevens correctie } } }"#,
         json!({}),
     )
     .await;
     let changes = fusie["ambtelijkeFusie"]["geschiedenis"].as_array().unwrap();
-    assert_eq!(changes.len(), 1, "{fusie}");
-    assert_eq!(changes[0]["gegevens"]["naam"], "A2-gemeenten (nieuw)");
-    assert_eq!(changes[0]["correctie"], true);
+    assert_eq!(changes.len(), 2, "{fusie}");
+    assert_loaded(&changes[0]);
+    assert_eq!(changes[1]["gegevens"]["naam"], "A2-gemeenten (nieuw)");
+    assert_eq!(changes[1]["correctie"], true);
 }

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use fusieregister::entity::{ambtelijke_fusie, deelname, gemeente, herindeling, wijziging};
 use fusieregister::import::{Counts, ImportError, ParsedFile, RowError, import_rows};
 use indicatif::ProgressBar;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 const GOOD_CSV: &str = include_str!("fixtures/import/good.csv");
 const GOOD_JSON: &str = include_str!("fixtures/import/good.json");
@@ -80,8 +80,19 @@ fn bad_rows(stderr: &str) -> Vec<&str> {
     stderr.lines().filter(|l| l.starts_with("line ")).collect()
 }
 
-async fn wijzigingen(conn: &DatabaseConnection) -> u64 {
-    wijziging::Entity::find().count(conn).await.unwrap()
+/// The changes logged after `position` (where the dataset's load left the log), in order.
+async fn logged_after(conn: &DatabaseConnection, position: i64) -> Vec<wijziging::Model> {
+    wijziging::Entity::find()
+        .filter(wijziging::Column::Volgnummer.gt(position))
+        .order_by_asc(wijziging::Column::Volgnummer)
+        .all(conn)
+        .await
+        .unwrap()
+}
+
+/// How many changes were logged after `position`.
+async fn wijzigingen(conn: &DatabaseConnection, position: i64) -> u64 {
+    wijziging::Entity::find().filter(wijziging::Column::Volgnummer.gt(position)).count(conn).await.unwrap()
 }
 
 async fn fusie(conn: &DatabaseConnection, sleutel: &str) -> Option<ambtelijke_fusie::Model> {
@@ -125,21 +136,22 @@ const WIJZIGINGEN_VAN_GOED: u64 = 3 + 7 + 1 + 1 + 2 + 2;
 #[tokio::test]
 async fn a_good_file_applies_and_importing_it_again_changes_nothing() {
     let db = Db::seeded("good");
+    let conn = db.connect().await;
+    let position = common::log_position(&conn).await;
     let (ok, stderr) = db.import("good.csv");
     assert!(ok, "{stderr}");
     assert!(stderr.contains("6 rows applied, 0 unchanged"), "{stderr}");
-    let conn = db.connect().await;
     assert_good_file_applied(&conn).await;
-    assert_eq!(wijzigingen(&conn).await, WIJZIGINGEN_VAN_GOED);
+    assert_eq!(wijzigingen(&conn, position).await, WIJZIGINGEN_VAN_GOED);
     let fusies = ambtelijke_fusie::Entity::find().count(&conn).await.unwrap();
     let deelnames = deelname::Entity::find().count(&conn).await.unwrap();
-    let log = wijziging::Entity::find().all(&conn).await.unwrap();
+    let log = logged_after(&conn, position).await;
     assert!(log.iter().all(|w| w.door == "import:good.csv"), "changes name the file that made them");
 
     let (ok, stderr) = db.import("good.csv");
     assert!(ok, "{stderr}");
     assert!(stderr.contains("0 rows applied, 6 unchanged"), "{stderr}");
-    assert_eq!(wijzigingen(&conn).await, WIJZIGINGEN_VAN_GOED);
+    assert_eq!(wijzigingen(&conn, position).await, WIJZIGINGEN_VAN_GOED);
     assert_eq!(ambtelijke_fusie::Entity::find().count(&conn).await.unwrap(), fusies);
     assert_eq!(deelname::Entity::find().count(&conn).await.unwrap(), deelnames);
 }
@@ -147,6 +159,8 @@ async fn a_good_file_applies_and_importing_it_again_changes_nothing() {
 #[tokio::test]
 async fn one_bad_row_applies_nothing_not_even_the_good_rows() {
     let db = Db::seeded("one-bad");
+    let conn = db.connect().await;
+    let position = common::log_position(&conn).await;
     let (ok, stderr) = db.import("one_bad_row.csv");
     assert!(!ok, "the import must fail: {stderr}");
     let rows = bad_rows(&stderr);
@@ -154,8 +168,7 @@ async fn one_bad_row_applies_nothing_not_even_the_good_rows() {
     // Line 6 adds Barendrecht to a second full fusie while it is in 'bar' (rule 4).
     assert!(rows[0].starts_with("line 6, column leden: "), "{stderr}");
     assert!(rows[0].contains("GM0489") && rows[0].contains("'bar'"), "{stderr}");
-    let conn = db.connect().await;
-    assert_eq!(wijzigingen(&conn).await, 0);
+    assert_eq!(common::log_position(&conn).await, position, "nothing was logged after the load");
     assert!(fusie(&conn, "kust").await.is_none(), "the good rows before the bad one are not written");
     assert!(gemeente(&conn, "GM1999").await.is_none(), "nor those after it");
     assert_eq!(gemeente(&conn, "GM0537").await.unwrap().einddatum, None);
@@ -164,6 +177,8 @@ async fn one_bad_row_applies_nothing_not_even_the_good_rows() {
 #[tokio::test]
 async fn every_bad_row_is_listed_with_its_line_and_column() {
     let db = Db::seeded("several-bad");
+    let conn = db.connect().await;
+    let position = common::log_position(&conn).await;
     let (ok, stderr) = db.import("several_bad_rows.csv");
     assert!(!ok);
     let prefixes: Vec<String> =
@@ -181,20 +196,20 @@ async fn every_bad_row_is_listed_with_its_line_and_column() {
         "{stderr}"
     );
     assert!(stderr.contains("nothing was imported"), "{stderr}");
-    let conn = db.connect().await;
-    assert_eq!(wijzigingen(&conn).await, 0);
+    assert_eq!(common::log_position(&conn).await, position, "nothing was logged after the load");
     assert!(fusie(&conn, "kust").await.is_none(), "the good first row is not written");
 }
 
 #[tokio::test]
 async fn a_json_file_imports_like_the_csv() {
     let db = Db::seeded("json");
+    let conn = db.connect().await;
+    let position = common::log_position(&conn).await;
     let (ok, stderr) = db.import("good.json");
     assert!(ok, "{stderr}");
     assert!(stderr.contains("6 rows applied, 0 unchanged"), "{stderr}");
-    let conn = db.connect().await;
     assert_good_file_applied(&conn).await;
-    assert_eq!(wijzigingen(&conn).await, WIJZIGINGEN_VAN_GOED);
+    assert_eq!(wijzigingen(&conn, position).await, WIJZIGINGEN_VAN_GOED);
     // The same records in the other format are already there.
     let (ok, stderr) = db.import("good.csv");
     assert!(ok, "{stderr}");
@@ -235,37 +250,42 @@ fn located(errors: &[RowError]) -> Vec<(u64, Option<&str>)> {
 #[tokio::test]
 async fn library_applies_the_good_file_once() {
     let conn = common::seeded_database().await;
+    let position = common::log_position(&conn).await;
     let counts = run(&conn, ParsedFile::csv(GOOD_CSV)).await.unwrap();
     assert_eq!(counts, Counts { applied: 6, unchanged: 0 });
     assert_good_file_applied(&conn).await;
-    assert_eq!(wijzigingen(&conn).await, WIJZIGINGEN_VAN_GOED);
+    assert_eq!(wijzigingen(&conn, position).await, WIJZIGINGEN_VAN_GOED);
 
     let counts = run(&conn, ParsedFile::json(GOOD_JSON)).await.unwrap();
     assert_eq!(counts, Counts { applied: 0, unchanged: 6 });
-    assert_eq!(wijzigingen(&conn).await, WIJZIGINGEN_VAN_GOED);
+    assert_eq!(wijzigingen(&conn, position).await, WIJZIGINGEN_VAN_GOED);
 }
 
 #[tokio::test]
 async fn library_refuses_the_whole_file_for_one_bad_row() {
     let conn = common::seeded_database().await;
+    let position = common::log_position(&conn).await;
     let errors = run(&conn, ParsedFile::csv(ONE_BAD_ROW)).await.unwrap_err();
     assert_eq!(located(&errors), [(6, Some("leden"))]);
-    assert_eq!(wijzigingen(&conn).await, 0);
+    assert_eq!(common::log_position(&conn).await, position, "nothing was logged after the load");
     assert!(fusie(&conn, "kust").await.is_none());
 
     let errors = run(&conn, ParsedFile::csv(SEVERAL_BAD_ROWS)).await.unwrap_err();
     assert_eq!(errors.len(), 6, "{errors:?}");
-    assert_eq!(wijzigingen(&conn).await, 0);
+    assert_eq!(common::log_position(&conn).await, position, "nothing was logged after the load");
 
-    // Afterwards the registry takes writes as before: the counter was not advanced.
+    // Afterwards the registry takes writes as before: the counter was not advanced, so the
+    // numbers go on right after the load's.
     run(&conn, ParsedFile::csv(GOOD_CSV)).await.unwrap();
-    let numbers: Vec<i64> = wijziging::Entity::find().all(&conn).await.unwrap().iter().map(|w| w.volgnummer).collect();
-    assert_eq!(numbers, (1..=i64::try_from(WIJZIGINGEN_VAN_GOED).unwrap()).collect::<Vec<_>>());
+    let numbers: Vec<i64> = logged_after(&conn, position).await.iter().map(|w| w.volgnummer).collect();
+    let last = position + i64::try_from(WIJZIGINGEN_VAN_GOED).unwrap();
+    assert_eq!(numbers, (position + 1..=last).collect::<Vec<_>>());
 }
 
 #[tokio::test]
 async fn a_refused_row_leaves_no_trace_for_the_rows_after_it() {
     let conn = common::seeded_database().await;
+    let position = common::log_position(&conn).await;
     // Row 2 writes the fusie 'kust' and Katwijk's deelname before Barendrecht's breaks rule 4;
     // row 3 registers 'kust' again, which works only if row 2 was undone entirely.
     let errors = run(
@@ -279,7 +299,7 @@ async fn a_refused_row_leaves_no_trace_for_the_rows_after_it() {
     .await
     .unwrap_err();
     assert_eq!(located(&errors), [(2, Some("leden"))], "{errors:?}");
-    assert_eq!(wijzigingen(&conn).await, 0);
+    assert_eq!(common::log_position(&conn).await, position, "nothing was logged after the load");
 }
 
 #[tokio::test]
@@ -322,10 +342,11 @@ async fn records_already_present_are_unchanged_and_other_data_under_their_key_is
 #[tokio::test]
 async fn a_row_repeated_in_the_file_is_applied_once() {
     let conn = common::seeded_database().await;
+    let position = common::log_position(&conn).await;
     let rij = "fusieorganisatie,kust,,Kust,,,OPENBAAR_LICHAAM,VOLLEDIG,,2024-01-01,,GM0537|GM0575,";
     let counts = run(&conn, csv(&[rij, rij])).await.unwrap();
     assert_eq!(counts, Counts { applied: 1, unchanged: 1 });
-    assert_eq!(wijzigingen(&conn).await, 3);
+    assert_eq!(wijzigingen(&conn, position).await, 3);
 }
 
 #[tokio::test]

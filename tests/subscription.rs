@@ -18,8 +18,13 @@ const REGISTREER: &str = r#"mutation { registreerFusieorganisatie(input: { sleut
 const VOEG_TOE: &str = r#"mutation { voegDeelnameToe(input: { sleutel: "kust", gemeente: "GM0546", rol: DEELNEMER, begindatum: "2025-01-01" }) { deelname { rol } } }"#;
 const FEED: &str = "subscription($vanaf: Int) { wijzigingen(vanaf: $vanaf) { volgnummer soort entiteitId door } }";
 
-async fn server() -> (std::net::SocketAddr, String) {
-    ws::serve(common::seeded_database().await, Options::default()).await
+/// A server on a seeded database, its token, and the log's position after the dataset's load:
+/// the tests' own changes are numbered from the next one.
+async fn server() -> (std::net::SocketAddr, String, i64) {
+    let conn = common::seeded_database().await;
+    let position = common::log_position(&conn).await;
+    let (address, token) = ws::serve(conn, Options::default()).await;
+    (address, token, position)
 }
 
 async fn volgnummers(socket: &mut Socket, count: usize) -> Vec<i64> {
@@ -32,11 +37,11 @@ async fn volgnummers(socket: &mut Socket, count: usize) -> Vec<i64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn graphql_transport_ws_receives_a_change_made_over_http() {
-    let (address, token) = server().await;
+    let (address, token, position) = server().await;
     let mut socket = ws::connect(address, "graphql-transport-ws").await;
-    // `vanaf: 0` replays the (empty) log first, so the change cannot slip in before the
-    // subscription has started.
-    ws::start(&mut socket, "graphql-transport-ws", "1", FEED, json!({ "vanaf": 0 })).await;
+    // `vanaf` the load's last change replays the (empty) rest of the log first, so the change
+    // cannot slip in before the subscription has started.
+    ws::start(&mut socket, "graphql-transport-ws", "1", FEED, json!({ "vanaf": position })).await;
     let response = ws::post(address, &token, REGISTREER).await;
     assert!(response.get("errors").is_none(), "{response:#}");
     let mut numbers = Vec::new();
@@ -47,18 +52,18 @@ async fn graphql_transport_ws_receives_a_change_made_over_http() {
         assert_eq!(change["door"], "redactie");
         numbers.push(ws::volgnummer(&message));
     }
-    assert_eq!(numbers, [1, 2, 3]);
+    assert_eq!(numbers, [position + 1, position + 2, position + 3]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn legacy_graphql_ws_resumes_without_gap_or_duplicate() {
-    let (address, token) = server().await;
+    let (address, token, position) = server().await;
     let response = ws::post(address, &token, REGISTREER).await;
     assert!(response.get("errors").is_none(), "{response:#}");
 
-    // The client saw change 1 before it disconnected: resume after it.
+    // The client saw the first change of the registration before it disconnected: resume after it.
     let mut socket = ws::connect(address, "graphql-ws").await;
-    ws::start(&mut socket, "graphql-ws", "a", FEED, json!({ "vanaf": 1 })).await;
+    ws::start(&mut socket, "graphql-ws", "a", FEED, json!({ "vanaf": position + 1 })).await;
     let mut numbers = Vec::new();
     for _ in 0..2 {
         let message = ws::receive(&mut socket).await;
@@ -69,19 +74,23 @@ async fn legacy_graphql_ws_resumes_without_gap_or_duplicate() {
     let response = ws::post(address, &token, VOEG_TOE).await;
     assert!(response.get("errors").is_none(), "{response:#}");
     numbers.push(ws::volgnummer(&ws::receive(&mut socket).await));
-    assert_eq!(numbers, [2, 3, 4], "every change after vanaf exactly once, replay then live");
+    assert_eq!(
+        numbers,
+        [position + 2, position + 3, position + 4],
+        "every change after vanaf exactly once, replay then live"
+    );
 }
 
 /// A client drops its connection in the middle of the feed, changes are made while it is away,
 /// and it comes back with the last number it saw: it gets exactly what it missed, then live.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_reconnects_gets_what_it_missed_once() {
-    let (address, token) = server().await;
+    let (address, token, position) = server().await;
     let mut socket = ws::connect(address, "graphql-transport-ws").await;
-    ws::start(&mut socket, "graphql-transport-ws", "1", FEED, json!({ "vanaf": 0 })).await;
+    ws::start(&mut socket, "graphql-transport-ws", "1", FEED, json!({ "vanaf": position })).await;
     ws::post(address, &token, REGISTREER).await;
     let seen = volgnummers(&mut socket, 2).await;
-    assert_eq!(seen, [1, 2]);
+    assert_eq!(seen, [position + 1, position + 2]);
     socket.close(None).await.unwrap();
     drop(socket);
 
@@ -98,25 +107,25 @@ async fn a_client_that_reconnects_gets_what_it_missed_once() {
     .await;
     assert!(response.get("errors").is_none(), "{response:#}");
     numbers.extend(volgnummers(&mut socket, 1).await);
-    assert_eq!(numbers, [3, 4, 5]);
+    assert_eq!(numbers, [position + 3, position + 4, position + 5]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_filtered_subscription_gets_only_its_records() {
-    let (address, token) = server().await;
+    let (address, token, position) = server().await;
     let mut socket = ws::connect(address, "graphql-transport-ws").await;
-    let query = "subscription { wijzigingen(vanaf: 0, entiteiten: [Deelname], gemeenteCode: \"GM0546\") { volgnummer entiteitId } }";
-    ws::start(&mut socket, "graphql-transport-ws", "1", query, json!({})).await;
+    let query = "subscription($vanaf: Int) { wijzigingen(vanaf: $vanaf, entiteiten: [Deelname], gemeenteCode: \"GM0546\") { volgnummer entiteitId } }";
+    ws::start(&mut socket, "graphql-transport-ws", "1", query, json!({ "vanaf": position })).await;
     ws::post(address, &token, REGISTREER).await;
     ws::post(address, &token, VOEG_TOE).await;
     let message = ws::receive(&mut socket).await;
     assert_eq!(message["payload"]["data"]["wijzigingen"]["entiteitId"], "Deelname:kust:GM0546:2025-01-01");
-    assert_eq!(ws::volgnummer(&message), 4);
+    assert_eq!(ws::volgnummer(&message), position + 4);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_filter_is_refused_with_its_field() {
-    let (address, _) = server().await;
+    let (address, _, _) = server().await;
     let mut socket = ws::connect(address, "graphql-transport-ws").await;
     let query = "subscription { wijzigingen(gemeenteCode: \"Amsterdam\") { volgnummer } }";
     ws::start(&mut socket, "graphql-transport-ws", "1", query, json!({})).await;
@@ -154,7 +163,7 @@ async fn quiet_connections_get_keep_alives_in_both_protocols() {
 /// the socket reads but cannot write.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_connection_init_payload_carries_the_token() {
-    let (address, token) = server().await;
+    let (address, token, position) = server().await;
     let legacy = r#"mutation { registreerFusieorganisatie(input: { sleutel: "rijnland", naam: "Rijnland", rechtsvorm: OPENBAAR_LICHAAM,
         reikwijdte: VOLLEDIG, begindatum: "2024-01-01", deelnemers: ["GM0546", "GM0547"] }) { ambtelijkeFusie { sleutel } } }"#;
     for (protocol, payload, mutation, sleutel) in [
@@ -166,8 +175,12 @@ async fn the_connection_init_payload_carries_the_token() {
         let message = ws::receive(&mut socket).await;
         let data = &message["payload"]["data"];
         assert_eq!(data["registreerFusieorganisatie"]["ambtelijkeFusie"]["sleutel"], sleutel, "{message}");
-        let log =
-            ws::post(address, &token, "query { wijzigingen(na: 0, first: 100) { edges { node { door } } } }").await;
+        let log = ws::post(
+            address,
+            &token,
+            &format!("query {{ wijzigingen(na: {position}, first: 100) {{ edges {{ node {{ door }} }} }} }}"),
+        )
+        .await;
         let edges = log["data"]["wijzigingen"]["edges"].as_array().unwrap().clone();
         assert!(!edges.is_empty() && edges.iter().all(|e| e["node"]["door"] == "redactie"), "{log}");
     }
@@ -182,11 +195,11 @@ async fn the_connection_init_payload_carries_the_token() {
 /// change rather than kept from an earlier one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_change_carries_the_record_as_it_is_now() {
-    let (address, token) = server().await;
+    let (address, token, position) = server().await;
     let mut socket = ws::connect(address, "graphql-transport-ws").await;
-    let query = r#"subscription { wijzigingen(vanaf: 0, sleutel: "abg", entiteiten: [AmbtelijkeFusie]) {
+    let query = r#"subscription($vanaf: Int) { wijzigingen(vanaf: $vanaf, sleutel: "abg", entiteiten: [AmbtelijkeFusie]) {
         volgnummer soort node { id ... on AmbtelijkeFusie { opmerking } } } }"#;
-    ws::start(&mut socket, "graphql-transport-ws", "1", query, json!({})).await;
+    ws::start(&mut socket, "graphql-transport-ws", "1", query, json!({ "vanaf": position })).await;
     for opmerking in ["eerste", "tweede"] {
         let mutation = format!(
             r#"mutation {{ wijzigAmbtelijkeFusie(input: {{ sleutel: "abg", opmerking: "{opmerking}" }}) {{ ambtelijkeFusie {{ sleutel }} }} }}"#

@@ -76,6 +76,14 @@ async fn scoped_postgres_url(url: &str) -> String {
     format!("{url}{separator}options=-c%20search_path%3D{name}")
 }
 
+/// The number of the newest change in the log. Right after seeding this is where the dataset's
+/// load ends (one `AANGEMAAKT` entry per shipped record): a test's own writes are numbered from
+/// the next one, and reading `wijzigingen(na: position)` or subscribing `vanaf: position` sees
+/// only them.
+pub async fn log_position(conn: &impl ConnectionTrait) -> i64 {
+    fusieregister::store::wijziging::latest(conn).await.expect("the change log is readable")
+}
+
 /// On PostgreSQL: a seeded database in a fresh schema, with the URL that reaches that schema
 /// (for a second server process on the same data). `None` on SQLite.
 pub async fn seeded_postgres_with_url() -> Option<(DatabaseConnection, String)> {
