@@ -8,6 +8,9 @@ use std::io::Write as _;
 use clap::Parser;
 use fusieregister::config::{Cli, Command, LogFormat, TokenCommand};
 use fusieregister::error::AppError;
+use fusieregister::export::base::BaseUrl;
+use fusieregister::export::directory;
+use fusieregister::export::params::{Params, Scope, parse_bekend_op, parse_peildatum};
 use fusieregister::import::{self, ImportError};
 use fusieregister::{app, auth, dataset, db, graphql};
 use sea_orm::DatabaseConnection;
@@ -64,6 +67,27 @@ async fn run(cli: Cli) -> Result<(), String> {
             let conn = db::connect(&url).await.map_err(|e| e.detail())?;
             db::backup(&conn, &file).await.map_err(|e| e.detail())?;
             tracing::info!(file = %file.display(), "backup written");
+            Ok(())
+        }
+        Command::Export { dir, peildatum, bekend_op } => {
+            let params = Params {
+                peildatum: peildatum.as_deref().map(parse_peildatum).transpose().map_err(|e| e.detail())?,
+                bekend_op: bekend_op.as_deref().map(parse_bekend_op).transpose().map_err(|e| e.detail())?,
+            };
+            let base = match cli.serve.public_url {
+                Some(base) => base,
+                None => BaseUrl::parse(&format!("http://{}", cli.serve.listen))?,
+            };
+            let conn = db::connect_and_migrate(&url).await.map_err(|e| e.detail())?;
+            let scope = Scope { params, base };
+            let written =
+                directory::write(&db::Databases::primary_only(conn), &dir, &scope).await.map_err(|e| e.detail())?;
+            tracing::info!(
+                files = written.files.len(),
+                volgnummer = written.volgnummer,
+                dir = %dir.display(),
+                "open data exported"
+            );
             Ok(())
         }
         Command::Token { action } => {
