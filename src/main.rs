@@ -71,8 +71,16 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Export { dir, peildatum, bekend_op } => {
             let params = Params {
-                peildatum: peildatum.as_deref().map(parse_peildatum).transpose().map_err(|e| e.detail())?,
-                bekend_op: bekend_op.as_deref().map(parse_bekend_op).transpose().map_err(|e| e.detail())?,
+                peildatum: peildatum
+                    .as_deref()
+                    .map(parse_peildatum)
+                    .transpose()
+                    .map_err(|e| flag("--peildatum", &e))?,
+                bekend_op: bekend_op
+                    .as_deref()
+                    .map(parse_bekend_op)
+                    .transpose()
+                    .map_err(|e| flag("--bekend-op", &e))?,
             };
             let base = match cli.serve.public_url {
                 Some(base) => base,
@@ -143,6 +151,11 @@ async fn import(conn: &DatabaseConnection, file: &Path) -> Result<(), String> {
         Err(ImportError::ParsedFile(message)) => Err(message),
         Err(ImportError::App(err)) => Err(err.detail()),
     }
+}
+
+/// The message of a bad command-line value, naming its flag.
+fn flag(name: &str, err: &AppError) -> String {
+    format!("{name}: {}", err.public_message())
 }
 
 /// Writes to standard error, for a command's own output that is not a log line.
