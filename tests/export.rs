@@ -371,6 +371,17 @@ async fn bad_questions_are_coded_400s_and_unknown_files_404() {
 }
 
 #[tokio::test]
+async fn a_full_server_sheds_a_download_at_once() {
+    let options = fusieregister::app::Options { max_concurrent_requests: 0, ..Default::default() };
+    let app = router(AppState::with_options(common::seeded_database().await, options));
+    let (status, headers, body) = get(&app, "/data/gemeenten.csv", &[]).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(headers[header::RETRY_AFTER], "1");
+    let json: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(json["errors"][0]["extensions"]["code"], "SERVICE_UNAVAILABLE");
+}
+
+#[tokio::test]
 async fn the_catalogue_describes_every_file_and_each_link_answers() {
     let s = setup().await;
     let (status, headers, body) = get(&s.app, "/data/catalogus.jsonld?peildatum=2015-01-01", &[]).await;

@@ -5,15 +5,21 @@
 //! file answers the API's two questions, `peildatum` and `bekendOp`, and is read through the same
 //! store functions as the API, so that it holds what the API answers for the same date.
 //!
-//! The files are written page by page as the database is read ([`stream`]), never held whole in
-//! memory, and served with an ETag derived from the change log ([`etag`]), so that a client
-//! re-downloads only after a change. `fusieregister export DIR` writes the same bytes to a
-//! directory ([`directory`]).
+//! The files are written page by page as the database is read, never held whole in memory, and
+//! served with an ETag derived from the change log, so that a client downloads again only after
+//! a change. `fusieregister export DIR` writes the same bytes to a directory. One job per file:
 //!
-//! One job per file: the tables ([`gemeenten`], [`fusies`], [`deelnames`], [`herindelingen`],
-//! [`evaluaties`]) turn rows into [`record::Record`]s; [`csv_file`] and [`jsonld`] write records;
-//! [`context`] is the vocabulary, [`catalogus`] the DCAT catalogue; [`params`] and [`base`] read
-//! the question and the server's address; [`routes`] serves it all over HTTP.
+//! - the tables [`gemeenten`](crate::export::gemeenten), [`fusies`](crate::export::fusies),
+//!   [`deelnames`](crate::export::deelnames), [`herindelingen`](crate::export::herindelingen) and
+//!   [`evaluaties`](crate::export::evaluaties) turn rows into
+//!   [`Record`](crate::export::record::Record)s;
+//! - [`csv_file`](crate::export::csv_file) and [`jsonld`](crate::export::jsonld) write records,
+//!   [`context`](crate::export::context) is the vocabulary, [`catalogus`](crate::export::catalogus)
+//!   the DCAT catalogue;
+//! - [`params`](crate::export::params) and [`base`](crate::export::base) read the question and the
+//!   server's address, [`stream`](crate::export::stream) writes a file page by page,
+//!   [`etag`](crate::export::etag) names its state, [`routes`](crate::export::routes) serves it
+//!   over HTTP and [`directory`](crate::export::directory) writes it to disk.
 
 pub mod base;
 pub mod catalogus;
@@ -41,10 +47,15 @@ use crate::store::Window;
 /// A dataset: one kind of record, offered in every [`Format`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dataset {
+    /// Municipalities (`gemeenten`).
     Gemeenten,
+    /// Ambtelijke fusies of both forms (`ambtelijke-fusies`).
     AmbtelijkeFusies,
+    /// Participations of municipalities in ambtelijke fusies (`deelnames`).
     Deelnames,
+    /// Municipal reorganisations (`herindelingen`).
     Herindelingen,
+    /// Outcomes of studies (`evaluaties`).
     Evaluaties,
 }
 

@@ -1,7 +1,9 @@
 //! `GET /data/{file}`: the open data files over HTTP. A request is answered in this order: an
 //! unknown file is 404, a malformed `peildatum` or `bekendOp` 400 (coded JSON naming the
-//! parameter), then the registry as known at `bekendOp` is opened and the file's ETag computed
-//! from its last change: a client that already has it gets 304, everyone else the file, streamed.
+//! parameter), a server at its `--max-concurrent-requests` 503, then the registry as known at
+//! `bekendOp` is opened and the file's ETag computed from its last change: a client that already
+//! has it gets 304, everyone else the file, streamed. A download holds one of the permits of
+//! GraphQL requests until its last byte is sent, so downloads cannot crowd out the pool.
 
 use axum::Router;
 use axum::body::Body;
@@ -55,6 +57,8 @@ async fn download(
         let body = Body::from_stream(stream::file(file, scope, state.db.clone()).map(|chunk| chunk.map_err(failed)));
         return answer(file, &tag, CACHE_CONTEXT, None, body);
     }
+    // A download counts against the same cap as a GraphQL request, for as long as it is sent.
+    let Ok(permit) = state.permits.clone().try_acquire_owned() else { return busy(&state) };
     let known = match state.databases.known_at(scope.params.bekend_op).await {
         Ok(known) => known,
         Err(err) => {
@@ -71,8 +75,23 @@ async fn download(
     if etag::matches(if_none_match, &tag) {
         return not_modified(&tag, CACHE_DATA, Some(known.volgnummer));
     }
-    let body = Body::from_stream(stream::file(file, scope, known.conn).map(|chunk| chunk.map_err(failed)));
-    answer(file, &tag, CACHE_DATA, Some(known.volgnummer), body)
+    let chunks = stream::file(file, scope, known.conn).map(move |chunk| {
+        let _held = &permit;
+        chunk.map_err(failed)
+    });
+    answer(file, &tag, CACHE_DATA, Some(known.volgnummer), Body::from_stream(chunks))
+}
+
+/// The answer when the server already runs as many requests as it takes: at once, as for GraphQL.
+fn busy(state: &AppState) -> Response {
+    state.metrics.record_shed();
+    let mut response = error_body::response(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "SERVICE_UNAVAILABLE",
+        "the server is busy; try again shortly",
+    );
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
 }
 
 /// A coded JSON error with `status`, naming the parameter at fault.

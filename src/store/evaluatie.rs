@@ -118,8 +118,12 @@ pub async fn parts_of(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Parts, D
 /// The parts of several evaluations, as [`parts_of`] reads them.
 #[derive(Debug, Clone, Default)]
 pub struct Parts {
+    /// The motives, by evaluation and order.
     pub motieven: Vec<evaluatie_motief::Model>,
+    /// The goals with their realisation.
     pub doelen: Vec<evaluatie_doel::Model>,
+    /// The risks, and whether they were experienced.
     pub risicos: Vec<evaluatie_risico::Model>,
+    /// The further findings.
     pub bevindingen: Vec<evaluatie_bevinding::Model>,
 }
