@@ -9,7 +9,8 @@
 # Debian's chromium when it is missing, and the pinned npm packages of tools/clients. A third
 # server, started with --federation on a fresh file of its own, is composed into a supergraph
 # with Apollo's composition library and asked for entities as a gateway asks
-# (federation-check.mjs).
+# (federation-check.mjs). The open data's JSON-LD files are expanded by the npm jsonld processor
+# and their triples checked against the CSV files (jsonld-check.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,6 +58,7 @@ if [[ -f tools/clients/voorbeeld-check.mjs ]]; then
   run node tools/clients/voorbeeld-check.mjs "$base" --token "$token" --shots "${shots}/voorbeeld"
 fi
 run node tools/clients/http-audit.mjs "$base"
+run node tools/clients/jsonld-check.mjs "$base"
 
 # The Federation v2 subgraph: its own server, so that the plain one above stays unfederated.
 federated_port=$((port + 2))

@@ -44,7 +44,8 @@ pub use state::{
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The HTTP routes of the contract: `/graphql` (POST, GET, and the IDE for browsers),
-/// `/graphql/ws`, `/healthz`, `/readyz`, and `/` redirecting to the IDE.
+/// `/graphql/ws`, `/healthz`, `/readyz`, the open data under `/data/`, and `/` redirecting to the
+/// IDE.
 pub fn router(state: AppState) -> Router {
     let cors = cors::layer(&state.options.cors);
     let mut routes = Router::new();
@@ -59,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .merge(ide::routes())
         .merge(crate::voorbeeld::routes())
+        .merge(crate::export::routes::routes())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(cors);

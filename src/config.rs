@@ -13,6 +13,7 @@ use crate::app::server::ConnectionLimits;
 use crate::app::{self, Options};
 use crate::cors::CorsOrigins;
 use crate::domain::TokenRol;
+use crate::export::base::BaseUrl;
 
 /// GraphQL registry of Dutch municipalities, their ambtelijke fusies and the studies about them.
 #[derive(Debug, Parser)]
@@ -61,6 +62,21 @@ pub enum Command {
     Backup {
         /// Where the copy goes; must not exist yet.
         file: std::path::PathBuf,
+    },
+    /// Write the open data files to DIR: each dataset as CSV and JSON-LD, the DCAT catalogue and
+    /// the JSON-LD context, with the bytes the server sends at `/data/` for the same arguments
+    /// and `--public-url` (default: `http://` and `--listen`). The database is migrated first.
+    Export {
+        /// The directory to write to; created when missing, earlier files in it replaced.
+        dir: std::path::PathBuf,
+        /// Only records valid on this date (`YYYY-MM-DD`), as the API's `peildatum`; without it,
+        /// all periods.
+        #[arg(long)]
+        peildatum: Option<String>,
+        /// The registry as known at this moment (RFC 3339, e.g. `2026-01-01T00:00:00Z`), as the
+        /// API's `bekendOp`; without it, as known now.
+        #[arg(long = "bekend-op")]
+        bekend_op: Option<String>,
     },
     /// Manage the API tokens that writes need (the database is migrated first).
     Token {
@@ -197,6 +213,12 @@ pub struct ServeArgs {
     /// ignored with `--persisted-documents`.
     #[arg(long, env = "FUSIEREGISTER_AUTOMATIC_PERSISTED_QUERIES", default_value_t = true, action = ArgAction::Set, global = true)]
     pub automatic_persisted_queries: bool,
+
+    /// The address clients reach the server at (e.g. `https://register.example.nl`), which the
+    /// open data's JSON-LD URIs and download links use; without it, the request's `Host` over
+    /// `http` (and, for `export`, `http://` and `--listen`).
+    #[arg(long, env = "FUSIEREGISTER_PUBLIC_URL", value_parser = BaseUrl::parse, global = true)]
+    pub public_url: Option<BaseUrl>,
 }
 
 impl ServeArgs {
@@ -212,6 +234,7 @@ impl ServeArgs {
         };
         Ok(Options {
             persisted,
+            public_url: self.public_url.clone(),
             max_concurrent_requests: self.max_concurrent_requests,
             max_running_requests: self.max_running_requests,
             max_response_bytes: self.max_response_bytes,

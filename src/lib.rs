@@ -23,6 +23,9 @@ pub mod error;
 /// The change feed: one reader of the change log per instance, woken in-process and through
 /// PostgreSQL NOTIFY, and each subscriber's gap-free place in the log.
 pub mod events;
+/// Open data: CSV, JSON-LD and a DCAT catalogue under `/data/`, streamed page by page and
+/// cached by ETag, and `export DIR` writing the same files.
+pub mod export;
 /// The GraphQL API: types wrapping entities, resolvers, DataLoaders, limits.
 pub mod graphql;
 /// The embedded GraphQL IDE (GraphiQL) and its static assets.

@@ -8,6 +8,9 @@ use std::io::Write as _;
 use clap::Parser;
 use fusieregister::config::{Cli, Command, LogFormat, TokenCommand};
 use fusieregister::error::AppError;
+use fusieregister::export::base::BaseUrl;
+use fusieregister::export::directory;
+use fusieregister::export::params::{Params, Scope, parse_bekend_op, parse_peildatum};
 use fusieregister::import::{self, ImportError};
 use fusieregister::{app, auth, dataset, db, graphql};
 use sea_orm::DatabaseConnection;
@@ -66,6 +69,35 @@ async fn run(cli: Cli) -> Result<(), String> {
             tracing::info!(file = %file.display(), "backup written");
             Ok(())
         }
+        Command::Export { dir, peildatum, bekend_op } => {
+            let params = Params {
+                peildatum: peildatum
+                    .as_deref()
+                    .map(parse_peildatum)
+                    .transpose()
+                    .map_err(|e| flag("--peildatum", &e))?,
+                bekend_op: bekend_op
+                    .as_deref()
+                    .map(parse_bekend_op)
+                    .transpose()
+                    .map_err(|e| flag("--bekend-op", &e))?,
+            };
+            let base = match cli.serve.public_url {
+                Some(base) => base,
+                None => BaseUrl::parse(&format!("http://{}", cli.serve.listen))?,
+            };
+            let conn = db::connect_and_migrate(&url).await.map_err(|e| e.detail())?;
+            let scope = Scope { params, base };
+            let written =
+                directory::write(&db::Databases::primary_only(conn), &dir, &scope).await.map_err(|e| e.detail())?;
+            tracing::info!(
+                files = written.files.len(),
+                volgnummer = written.volgnummer,
+                dir = %dir.display(),
+                "open data exported"
+            );
+            Ok(())
+        }
         Command::Token { action } => {
             let conn = db::connect_and_migrate(&url).await.map_err(|e| e.detail())?;
             token(&conn, action).await.map_err(|e| e.detail())
@@ -119,6 +151,11 @@ async fn import(conn: &DatabaseConnection, file: &Path) -> Result<(), String> {
         Err(ImportError::ParsedFile(message)) => Err(message),
         Err(ImportError::App(err)) => Err(err.detail()),
     }
+}
+
+/// The message of a bad command-line value, naming its flag.
+fn flag(name: &str, err: &AppError) -> String {
+    format!("{name}: {}", err.public_message())
 }
 
 /// Writes to standard error, for a command's own output that is not a log line.

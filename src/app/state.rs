@@ -13,6 +13,7 @@ use super::{metrics, persisted, server};
 use crate::cors::CorsOrigins;
 use crate::db::Databases;
 use crate::events::{self, Feed};
+use crate::export::base::BaseUrl;
 use crate::graphql::{Api, SchemaOptions, build_api_over};
 use crate::ws::sockets::Sockets;
 
@@ -82,6 +83,8 @@ pub struct Options {
     pub metrics_listen: Option<SocketAddr>,
     /// Whether requests may name stored documents by hash, and whether only those may run.
     pub persisted: persisted::PersistedDocuments,
+    /// The address the open data names itself by (`--public-url`); `None`: each request's `Host`.
+    pub public_url: Option<BaseUrl>,
 }
 
 impl Default for Options {
@@ -104,6 +107,7 @@ impl Default for Options {
             slow_operation: Duration::from_secs(1),
             metrics_listen: None,
             persisted: persisted::PersistedDocuments::default(),
+            public_url: None,
         }
     }
 }

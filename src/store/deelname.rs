@@ -1,10 +1,16 @@
-//! Reads and writes of deelnames for the write use-cases, which pass their transaction.
+//! Reads and writes of deelnames for the write use-cases, which pass their transaction, and the
+//! open data export's list of them.
 
 use chrono::NaiveDate;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::sea_query::NullOrdering;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, Order, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
-use crate::domain::Rol;
-use crate::entity::deelname;
+use super::{Window, valid_on};
+use crate::domain::{MissingBegin, Rol};
+use crate::entity::{ambtelijke_fusie, deelname, gemeente};
 
 /// Every deelname of a fusie, ended or not.
 ///
@@ -107,5 +113,40 @@ pub async fn beginning(
         .filter(deelname::Column::GemeenteId.eq(gemeente_id))
         .filter(begin)
         .one(db)
+        .await
+}
+
+/// One page of every deelname, running on `peildatum` when given (the rule of
+/// [`super::valid_on`], a deelname without begin never claimed), ordered by the fusie's key, the
+/// municipality's CBS code and the begin date (an unknown begin last): the open data export's
+/// list, in an order that does not depend on row IDs.
+///
+/// # Errors
+/// The database error.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    peildatum: Option<NaiveDate>,
+    window: Window,
+) -> Result<Vec<deelname::Model>, DbErr> {
+    let fusie = deelname::Entity::belongs_to(ambtelijke_fusie::Entity)
+        .from(deelname::Column::AmbtelijkeFusieId)
+        .to(ambtelijke_fusie::Column::Id)
+        .into();
+    let mut select = deelname::Entity::find().join(JoinType::InnerJoin, fusie).inner_join(gemeente::Entity);
+    if let Some(peildatum) = peildatum {
+        select = select.filter(valid_on(
+            deelname::Column::Begindatum,
+            deelname::Column::Einddatum,
+            peildatum,
+            MissingBegin::Unknown,
+        ));
+    }
+    select
+        .order_by_asc(ambtelijke_fusie::Column::Sleutel)
+        .order_by_asc(gemeente::Column::Code)
+        .order_by_with_nulls(deelname::Column::Begindatum, Order::Asc, NullOrdering::Last)
+        .offset(window.offset)
+        .limit(window.limit)
+        .all(db)
         .await
 }

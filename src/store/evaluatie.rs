@@ -1,8 +1,13 @@
-//! Evaluation outcomes: the lookups and writes of the evaluation use-case. (The API's list of
-//! evaluations is read in [`super::fusie::evaluaties`].)
+//! Evaluation outcomes: the lookups and writes of the evaluation use-case, and the open data
+//! export's list with the parts of each. (The API's list of evaluations is read in
+//! [`super::fusie::evaluaties`].)
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use chrono::NaiveDate;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
+use super::Window;
 use crate::domain::Sleutel;
 use crate::entity::{evaluatie, evaluatie_bevinding, evaluatie_doel, evaluatie_motief, evaluatie_risico};
 
@@ -72,4 +77,73 @@ pub async fn insert_risico(db: &impl ConnectionTrait, row: evaluatie_risico::Act
 /// The database error.
 pub async fn insert_bevinding(db: &impl ConnectionTrait, row: evaluatie_bevinding::ActiveModel) -> Result<(), DbErr> {
     evaluatie_bevinding::Entity::insert(row).exec_without_returning(db).await.map(|_| ())
+}
+
+/// One page of the evaluations published on or before `peildatum` (one without a date is never
+/// claimed for a date), or of every evaluation without it, ordered by key as the API lists them:
+/// the open data export's list.
+///
+/// # Errors
+/// The database error.
+pub async fn published_by(
+    db: &impl ConnectionTrait,
+    peildatum: Option<NaiveDate>,
+    window: Window,
+) -> Result<Vec<evaluatie::Model>, DbErr> {
+    let mut select = evaluatie::Entity::find();
+    if let Some(peildatum) = peildatum {
+        select = select.filter(evaluatie::Column::Datum.is_not_null()).filter(evaluatie::Column::Datum.lte(peildatum));
+    }
+    select.order_by_asc(evaluatie::Column::Sleutel).offset(window.offset).limit(window.limit).all(db).await
+}
+
+/// The motives, goals, risks and further findings of these evaluations, each in its stored order.
+///
+/// # Errors
+/// The database error.
+pub async fn parts_of(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Parts, DbErr> {
+    use super::batch::rows_where_in;
+    Ok(Parts {
+        motieven: rows_where_in::<evaluatie_motief::Entity, _, _>(
+            db,
+            evaluatie_motief::Column::EvaluatieId,
+            ids,
+            evaluatie_motief::Column::Volgorde,
+        )
+        .await?,
+        doelen: rows_where_in::<evaluatie_doel::Entity, _, _>(
+            db,
+            evaluatie_doel::Column::EvaluatieId,
+            ids,
+            evaluatie_doel::Column::Volgorde,
+        )
+        .await?,
+        risicos: rows_where_in::<evaluatie_risico::Entity, _, _>(
+            db,
+            evaluatie_risico::Column::EvaluatieId,
+            ids,
+            evaluatie_risico::Column::Volgorde,
+        )
+        .await?,
+        bevindingen: rows_where_in::<evaluatie_bevinding::Entity, _, _>(
+            db,
+            evaluatie_bevinding::Column::EvaluatieId,
+            ids,
+            evaluatie_bevinding::Column::Volgorde,
+        )
+        .await?,
+    })
+}
+
+/// The parts of several evaluations, as [`parts_of`] reads them.
+#[derive(Debug, Clone, Default)]
+pub struct Parts {
+    /// The motives, by evaluation and order.
+    pub motieven: Vec<evaluatie_motief::Model>,
+    /// The goals with their realisation.
+    pub doelen: Vec<evaluatie_doel::Model>,
+    /// The risks, and whether they were experienced.
+    pub risicos: Vec<evaluatie_risico::Model>,
+    /// The further findings.
+    pub bevindingen: Vec<evaluatie_bevinding::Model>,
 }
