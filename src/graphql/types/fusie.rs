@@ -238,7 +238,7 @@ macro_rules! ambtelijke_fusie_object {
             /// The record's formal history: every logged change of it, oldest first, each with
             /// its time, its author (token name), whether it corrected the register, and the
             /// record's state after it; the state before a change is the previous change's
-            /// `gegevens`. Empty for a record as the bundled dataset shipped it and unchanged since.
+            /// `gegevens`. A shipped record's first change is the bundled dataset's load (by `dataset`).
             pub async fn geschiedenis(&self, ctx: &Context<'_>) -> Result<Vec<Wijziging>, AppError> {
                 history_of(ctx, &NodeId::AmbtelijkeFusie(self.0.sleutel.clone())).await
             }
