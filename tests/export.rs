@@ -511,3 +511,23 @@ async fn the_context_is_served_and_cached() {
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     drop(s.conn);
 }
+
+/// `bekendOp` in a download reads the registry as known then: a correction made afterwards is
+/// absent, and without `bekendOp` it is there.
+#[tokio::test]
+async fn a_download_as_known_before_a_correction_holds_the_old_state() {
+    let s = setup().await;
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let before = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true).replace('+', "%2B");
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let correct = r#"mutation { corrigeerGemeente(input: { code: "GM0363", naam: "Amsterdam (gecorrigeerd)" }) { gemeente { naam } } }"#;
+    let written = common::write(&s.schema, correct, json!({})).await;
+    assert!(written.get("errors").is_none(), "{written}");
+    let naam = |rows: &[std::collections::HashMap<String, String>]| {
+        rows.iter().find(|row| row["code"] == "GM0363").map(|row| row["naam"].clone())
+    };
+    assert_eq!(naam(&csv_of(&s.app, "gemeenten", None).await).as_deref(), Some("Amsterdam (gecorrigeerd)"));
+    let (status, _, body) = get(&s.app, &format!("/data/gemeenten.csv?bekendOp={before}"), &[]).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(naam(&csv_rows(&body)).as_deref(), Some("Amsterdam"));
+}
