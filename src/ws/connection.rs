@@ -123,7 +123,10 @@ impl Connection {
             return Some((1001, "the server is shutting down".to_owned()));
         }
         let init_deadline = Instant::now() + self.settings.init_timeout;
-        let mut recheck = tokio::time::interval(self.settings.token_recheck);
+        // The first re-check one period from now: `connection_init` has just checked the token,
+        // and a plain `interval` would tick at once, racing a revoke with the per-operation check.
+        let period = self.settings.token_recheck;
+        let mut recheck = tokio::time::interval_at(Instant::now() + period, period);
         recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let overflow = self.overflow.clone();
         loop {
