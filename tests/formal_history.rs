@@ -153,6 +153,63 @@ async fn the_load_is_every_shipped_record_s_first_change() {
     assert_eq!(changes[1]["gegevens"]["naam"], "Amsterdam (gecorrigeerd)");
 }
 
+/// Every `geschiedenis` list below `value`, with the path of the record it belongs to.
+fn histories<'a>(value: &'a Value, path: &str, found: &mut Vec<(String, &'a Vec<Value>)>) {
+    match value {
+        Value::Object(fields) => {
+            for (name, field) in fields {
+                match (name.as_str(), field) {
+                    ("geschiedenis", Value::Array(changes)) => found.push((path.to_owned(), changes)),
+                    _ => histories(field, &format!("{path}.{name}"), found),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                histories(item, &format!("{path}[{i}]"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn every_kind_of_record_exposes_its_history() {
+    let schema = common::schema().await;
+    let end = r#"mutation { beeindigDeelname(input: { sleutel: "abg", gemeente: "GM0744", einddatum: "2025-12-31" }) { deelname { rol } } }"#;
+    ok(&write(&schema, end, json!({})).await);
+    let change = "geschiedenis { soort door correctie gegevens }";
+    let query = format!(
+        r#"{{
+      provincies {{ {change} }}
+      ambtelijkeFusie(sleutel: "abg") {{ deelnames {{ gemeente {{ code }} {change} }} bronnen {{ {change} }} }}
+      herindelingen(first: 3) {{ edges {{ node {{ {change} }} }} }}
+      onderzoeken(first: 3) {{ edges {{ node {{ {change} kengetallen {{ {change} }} }} }} }}
+      evaluaties(first: 3) {{ edges {{ node {{ {change} }} }} }}
+    }}"#
+    );
+    let answer = data(&schema, &query, json!({})).await;
+    let mut found = Vec::new();
+    histories(&answer, "", &mut found);
+    for kind in
+        [".provincies", ".deelnames", ".bronnen", ".herindelingen", ".onderzoeken", ".kengetallen", ".evaluaties"]
+    {
+        assert!(found.iter().any(|(path, _)| path.contains(kind)), "no history under {kind}: {answer:#}");
+    }
+    for (path, changes) in &found {
+        let first = changes.first().unwrap_or_else(|| panic!("{path}: an empty history"));
+        assert_eq!((&first["soort"], &first["door"]), (&json!("AANGEMAAKT"), &json!("dataset")), "{path}");
+        assert!(first["gegevens"].is_object(), "{path}: the state after the load");
+    }
+
+    let deelnames = answer["ambtelijkeFusie"]["deelnames"].as_array().unwrap();
+    let ended = deelnames.iter().find(|d| d["gemeente"]["code"] == "GM0744").unwrap();
+    let changes = ended["geschiedenis"].as_array().unwrap();
+    assert_eq!(changes.len(), 2, "{ended:#}");
+    assert_eq!((&changes[1]["soort"], &changes[1]["correctie"]), (&json!("BEEINDIGD"), &json!(false)));
+    assert_eq!(changes[1]["gegevens"]["einddatum"], "2025-12-31");
+}
+
 #[tokio::test]
 async fn a_malformed_moment_is_refused_with_its_field() {
     let schema = common::schema().await;

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, ID, Object};
 
+use super::wijziging::{Wijziging, history_of};
 use crate::domain::NodeId;
 use crate::entity::{bron, bronvermelding};
 use crate::error::AppError;
@@ -20,6 +21,13 @@ impl Bron {
     /// Global ID (Relay).
     pub async fn id(&self) -> ID {
         ID(NodeId::Bron(self.bron.sleutel.clone()).encode())
+    }
+
+    /// The record's formal history: every logged change of it, oldest first, with its time, its
+    /// author, whether it corrected the register, and the record's state after it. A shipped
+    /// record's first change is the bundled dataset's load.
+    async fn geschiedenis(&self, ctx: &Context<'_>) -> Result<Vec<Wijziging>, AppError> {
+        history_of(ctx, &NodeId::Bron(self.bron.sleutel.clone())).await
     }
 
     /// Stable key of the source.

@@ -285,16 +285,28 @@ ambtelijke_fusie_object! {
 
 pub struct Deelname(pub deelname::Model);
 
+impl Deelname {
+    /// The participation's global ID, made of its fusie's key, the CBS code and the begin date.
+    async fn node_id(&self, ctx: &Context<'_>) -> Result<NodeId, AppError> {
+        let fusie = required(ctx, FusieId(self.0.ambtelijke_fusie_id)).await?;
+        let gemeente = required(ctx, GemeenteId(self.0.gemeente_id)).await?;
+        Ok(NodeId::Deelname { fusie: fusie.sleutel, gemeente: gemeente.code, begindatum: self.0.begindatum })
+    }
+}
+
 /// One municipality's participation in one ambtelijke fusie, with its role and period.
 #[Object]
 impl Deelname {
     /// Global ID (Relay), derived from the fusie's key, the CBS code and the begin date.
     pub async fn id(&self, ctx: &Context<'_>) -> Result<ID, AppError> {
-        let fusie = required(ctx, FusieId(self.0.ambtelijke_fusie_id)).await?;
-        let gemeente = required(ctx, GemeenteId(self.0.gemeente_id)).await?;
-        Ok(ID(
-            NodeId::Deelname { fusie: fusie.sleutel, gemeente: gemeente.code, begindatum: self.0.begindatum }.encode()
-        ))
+        Ok(ID(self.node_id(ctx).await?.encode()))
+    }
+
+    /// The record's formal history: every logged change of it, oldest first, with its time, its
+    /// author, whether it corrected the register, and the record's state after it. A shipped
+    /// record's first change is the bundled dataset's load.
+    async fn geschiedenis(&self, ctx: &Context<'_>) -> Result<Vec<Wijziging>, AppError> {
+        history_of(ctx, &self.node_id(ctx).await?).await
     }
 
     /// The participating municipality.

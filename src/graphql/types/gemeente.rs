@@ -28,6 +28,13 @@ impl Provincie {
         ID(NodeId::Provincie(self.0.code.clone()).encode())
     }
 
+    /// The record's formal history: every logged change of it, oldest first, with its time, its
+    /// author, whether it corrected the register, and the record's state after it. A shipped
+    /// record's first change is the bundled dataset's load.
+    async fn geschiedenis(&self, ctx: &Context<'_>) -> Result<Vec<Wijziging>, AppError> {
+        history_of(ctx, &NodeId::Provincie(self.0.code.clone())).await
+    }
+
     /// CBS province code, e.g. `PV27` (Noord-Holland).
     async fn code(&self) -> &str {
         &self.0.code

@@ -6,6 +6,7 @@ use async_graphql::{Context, ID, Object};
 
 use super::bron::{Bron, bronnen};
 use super::gemeente::Gemeente;
+use super::wijziging::{Wijziging, history_of};
 use crate::domain::NodeId;
 use crate::domain::{HerindelingRol, HerindelingSoort};
 use crate::entity::{herindeling, herindeling_gemeente};
@@ -33,6 +34,13 @@ impl Herindeling {
     /// Global ID (Relay), derived from the key.
     pub async fn id(&self) -> ID {
         ID(NodeId::Herindeling(self.0.sleutel.clone()).encode())
+    }
+
+    /// The record's formal history: every logged change of it, oldest first, with its time, its
+    /// author, whether it corrected the register, and the record's state after it. A shipped
+    /// record's first change is the bundled dataset's load.
+    async fn geschiedenis(&self, ctx: &Context<'_>) -> Result<Vec<Wijziging>, AppError> {
+        history_of(ctx, &NodeId::Herindeling(self.0.sleutel.clone())).await
     }
 
     /// Stable key: the date and the name of the new or receiving municipality.

@@ -5,6 +5,7 @@ use async_graphql::{Context, ID, Object};
 use super::bron::{Bron, bronnen};
 use super::fusie::AmbtelijkeFusie;
 use super::onzekere_velden;
+use super::wijziging::{Wijziging, history_of};
 use crate::domain::NodeId;
 use crate::domain::{Doel, KengetalSoort, Motief, Realisatie, Risico, Tevredenheid};
 use crate::entity::{
@@ -27,6 +28,13 @@ impl Onderzoek {
     /// Global ID (Relay), derived from the key.
     pub async fn id(&self) -> ID {
         ID(NodeId::Onderzoek(self.0.sleutel.clone()).encode())
+    }
+
+    /// The record's formal history: every logged change of it, oldest first, with its time, its
+    /// author, whether it corrected the register, and the record's state after it. A shipped
+    /// record's first change is the bundled dataset's load.
+    async fn geschiedenis(&self, ctx: &Context<'_>) -> Result<Vec<Wijziging>, AppError> {
+        history_of(ctx, &NodeId::Onderzoek(self.0.sleutel.clone())).await
     }
 
     /// Stable key (slug).
@@ -140,13 +148,27 @@ impl OnderzoekOrganisatie {
 
 pub struct Kengetal(pub kengetal::Model);
 
+impl Kengetal {
+    /// The figure's global ID, made of its study's key and its own key.
+    async fn node_id(&self, ctx: &Context<'_>) -> Result<NodeId, AppError> {
+        let onderzoek = required(ctx, OnderzoekId(self.0.onderzoek_id)).await?;
+        Ok(NodeId::Kengetal { onderzoek: onderzoek.sleutel, sleutel: self.0.sleutel.clone() })
+    }
+}
+
 /// A figure a study published, e.g. the number of ambtelijke fusieorganisaties on a date.
 #[Object]
 impl Kengetal {
     /// Global ID (Relay), derived from the study's key and the figure's key.
     pub async fn id(&self, ctx: &Context<'_>) -> Result<ID, AppError> {
-        let onderzoek = required(ctx, OnderzoekId(self.0.onderzoek_id)).await?;
-        Ok(ID(NodeId::Kengetal { onderzoek: onderzoek.sleutel, sleutel: self.0.sleutel.clone() }.encode()))
+        Ok(ID(self.node_id(ctx).await?.encode()))
+    }
+
+    /// The record's formal history: every logged change of it, oldest first, with its time, its
+    /// author, whether it corrected the register, and the record's state after it. A shipped
+    /// record's first change is the bundled dataset's load.
+    async fn geschiedenis(&self, ctx: &Context<'_>) -> Result<Vec<Wijziging>, AppError> {
+        history_of(ctx, &self.node_id(ctx).await?).await
     }
 
     /// Key of the figure within its study.
@@ -198,6 +220,13 @@ impl Evaluatie {
     /// Global ID (Relay), derived from the key.
     pub async fn id(&self) -> ID {
         ID(NodeId::Evaluatie(self.0.sleutel.clone()).encode())
+    }
+
+    /// The record's formal history: every logged change of it, oldest first, with its time, its
+    /// author, whether it corrected the register, and the record's state after it. A shipped
+    /// record's first change is the bundled dataset's load.
+    async fn geschiedenis(&self, ctx: &Context<'_>) -> Result<Vec<Wijziging>, AppError> {
+        history_of(ctx, &NodeId::Evaluatie(self.0.sleutel.clone())).await
     }
 
     /// Stable key (slug).
