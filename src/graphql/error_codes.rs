@@ -40,16 +40,11 @@ pub fn code_parse_error(err: &mut ServerError) {
     set_code(err, "GRAPHQL_PARSE_FAILED", None);
 }
 
-/// Codes the errors of async-graphql's validation. Depth and cost are the query guard's
-/// (`graphql::guard`), which codes its own refusals before validation runs.
-pub fn code_validation_errors(errors: &mut [ServerError]) {
-    for err in errors {
-        if let Some(field) = bad_argument(&err.message) {
-            set_code(err, "BAD_USER_INPUT", field);
-        } else {
-            set_code(err, "GRAPHQL_VALIDATION_FAILED", None);
-        }
-    }
+/// async-graphql's validation points each error at the document and gives it no path; errors
+/// raised while executing have the path of their field, and those about the operation to run
+/// (an unknown `operationName`, several operations without one) have neither.
+fn from_validation(err: &ServerError) -> bool {
+    err.path.is_empty() && !err.locations.is_empty()
 }
 
 /// async-graphql's own answers to a federation representation it cannot use (in the subgraph's
@@ -58,8 +53,9 @@ fn bad_representation(message: &str) -> bool {
     message == "Entity not found." || message == r#""__typename" must be an existing string."#
 }
 
-/// Codes the errors of a finished request that have no code yet: argument errors are the
-/// client's; anything else is logged and replaced by "internal error".
+/// Codes the errors of a finished request that have no code yet: argument and validation errors
+/// are the client's (depth and cost are the query guard's, which codes its own refusals);
+/// anything else is logged and replaced by "internal error".
 pub fn code_response(response: &mut Response) {
     for err in &mut response.errors {
         if has_code(err) {
@@ -70,6 +66,8 @@ pub fn code_response(response: &mut Response) {
         } else if bad_representation(&err.message) {
             err.message = "a representation names no entity type of this subgraph, or lacks its key".to_owned();
             set_code(err, "BAD_USER_INPUT", Some("representations".to_owned()));
+        } else if from_validation(err) {
+            set_code(err, "GRAPHQL_VALIDATION_FAILED", None);
         } else {
             tracing::error!(error = %err.message, "unclassified error hidden from the client");
             err.message = "internal error".to_owned();

@@ -19,17 +19,21 @@ use std::sync::Arc;
 
 use async_graphql::{Data, Executor, ObjectType, Request, Response, Schema};
 use futures_util::stream::BoxStream;
+pub use pipeline::Served;
 use sea_orm::DatabaseConnection;
 
 use crate::db::Databases;
 use crate::events::Feed;
 
-/// The registry's schema type.
-pub type RegistrySchema = Schema<query::Query, mutation::Mutation, subscription::Subscription>;
+/// The registry's schema, served: with the request pipeline around it.
+pub type RegistrySchema = Served<query::Query>;
 
 /// The registry as an Apollo Federation v2 subgraph: the same API plus `_service` and
 /// `_entities` (see [`federation`]).
-pub type FederatedSchema = Schema<federation::FederatedQuery, mutation::Mutation, subscription::Subscription>;
+pub type FederatedSchema = Served<federation::FederatedQuery>;
+
+/// The registry's schema alone, without a database or pipeline: for its SDL and introspection.
+pub type BareSchema = Schema<query::Query, mutation::Mutation, subscription::Subscription>;
 
 /// The schema a server serves: the plain one, or the subgraph with `--federation`. They are two
 /// types because async-graphql turns federation on for every schema whose root reaches an entity
@@ -52,8 +56,8 @@ impl Executor for Api {
 
     fn execute_stream(&self, request: Request, session_data: Option<Arc<Data>>) -> BoxStream<'static, Response> {
         match self {
-            Self::Plain(schema) => Executor::execute_stream(schema, request, session_data),
-            Self::Federated(schema) => Executor::execute_stream(schema, request, session_data),
+            Self::Plain(served) => Executor::execute_stream(served, request, session_data),
+            Self::Federated(served) => Executor::execute_stream(served, request, session_data),
         }
     }
 }
@@ -93,7 +97,7 @@ impl Default for SchemaOptions {
     }
 }
 
-/// Builds the schema on `db`: every request gets fresh DataLoaders and coded errors.
+/// Builds the schema on `db`: every request gets the guard, fresh DataLoaders and coded errors.
 pub fn build_schema(db: DatabaseConnection) -> RegistrySchema {
     let feed = Arc::new(Feed::new(db.clone()));
     build_schema_with_feed(db, feed)
@@ -144,19 +148,18 @@ fn finish<Q: ObjectType + 'static>(
     feed: Arc<Feed>,
     options: SchemaOptions,
     shape: &str,
-) -> Schema<Q, mutation::Mutation, subscription::Subscription> {
+) -> Served<Q> {
     let guard = guard::QueryGuard::new(options.limits, type_index(shape));
     let mut builder = Schema::build(query, mutation::Mutation::default(), subscription::Subscription)
         .data(databases.primary().clone())
-        .data(feed)
-        .extension(pipeline::Pipeline::new(guard, databases));
+        .data(feed);
     if !options.introspection {
         builder = builder.disable_introspection();
     }
     if !options.suggestions {
         builder = builder.disable_suggestions();
     }
-    builder.finish()
+    Served::new(builder.finish(), guard, databases)
 }
 
 /// The guard's view of the schema, read from the schema's own SDL.
@@ -170,7 +173,7 @@ fn type_index(sdl: &str) -> guard::TypeIndex {
 }
 
 /// The schema's shape without a database behind it: enough for the SDL and introspection.
-pub fn bare_schema() -> RegistrySchema {
+pub fn bare_schema() -> BareSchema {
     Schema::build(query::Query, mutation::Mutation::default(), subscription::Subscription).finish()
 }
 
@@ -183,7 +186,7 @@ pub fn sdl() -> String {
 }
 
 /// The subgraph's shape without a database behind it.
-pub fn bare_federated_schema() -> FederatedSchema {
+pub fn bare_federated_schema() -> Schema<federation::FederatedQuery, mutation::Mutation, subscription::Subscription> {
     Schema::build(federation::FederatedQuery::new(), mutation::Mutation::default(), subscription::Subscription).finish()
 }
 

@@ -1,31 +1,32 @@
-//! The one extension of the schema: what happens to every request around async-graphql's own
-//! steps. Before parsing, the query guard; then the request's database (a replica for a query,
-//! the primary otherwise), counted per statement, and fresh DataLoaders over it; after parsing,
-//! the field order of the answer; errors of every step coded; the operation run in batch rounds.
+//! What happens to every request around async-graphql's own steps: first the query guard,
+//! which parses the document; then the request's database (a replica for a query, the primary
+//! otherwise), counted per statement, with fresh DataLoaders over it; the field order of the
+//! answer read from the parsed document; the operation run in batch rounds; every error coded.
 //!
-//! One extension, not one per job: async-graphql wraps the resolution of every field of an
-//! answer in a boxed future per extension, whether or not the extension looks at fields. With
-//! four extensions a large answer spent about a third of its memory on those frames.
+//! It wraps the schema ([`Served`]) instead of being a schema extension. With any extension
+//! registered, async-graphql 7.2.1 resolves every field of an answer on a slower path (a
+//! `ResolveInfo`, a registry lookup and a boxed future per field and extension, two type-name
+//! strings per list item), whether or not the extension looks at fields; without one it calls
+//! the resolver directly. Measured in bench/RESULTS.md.
 
 use std::any::TypeId;
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest, NextRequest,
-    NextValidation,
-};
-use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::parser::types::OperationType;
-use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult, Variables};
-
-use super::batching::BatchQueue;
+use async_graphql::{Data, Executor, ObjectType, Request, Response, Schema, ServerError};
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
 use sea_orm::DatabaseConnection;
 
+use super::batching::BatchQueue;
 use super::context::{MomentViews, fresh_loaders, run_until_idle};
-use super::error_codes::{code_parse_error, code_response, code_validation_errors};
+use super::error_codes::{code_parse_error, code_response};
 use super::field_order::FieldOrders;
 use super::guard::{QueryGuard, SelectedOperation};
+use super::mutation::Mutation;
+use super::subscription::Subscription;
 use crate::db::Databases;
 
 /// What the caller of `Schema::execute` learns about its request, without parsing the query
@@ -99,65 +100,141 @@ pub(super) fn counted(mut conn: DatabaseConnection, report: &Arc<RequestReport>)
     conn
 }
 
-/// The extension factory; the schema's only extension.
-pub struct Pipeline {
-    guard: Arc<QueryGuard>,
+/// A schema with the request pipeline around it: what the server and the tests execute.
+pub struct Served<Q> {
+    schema: Schema<Q, Mutation, Subscription>,
+    pipeline: Arc<Pipeline>,
+}
+
+impl<Q> Clone for Served<Q> {
+    fn clone(&self) -> Self {
+        Self { schema: self.schema.clone(), pipeline: self.pipeline.clone() }
+    }
+}
+
+/// What every request of one schema shares: the guard and the databases.
+struct Pipeline {
+    guard: QueryGuard,
     databases: Databases,
+}
+
+/// A request made ready to execute: its data in place, its batch queue and its field order.
+struct Prepared {
+    request: Request,
+    operation_name: Option<String>,
+    queue: BatchQueue,
+    orders: FieldOrders,
+    kind: Option<OperationType>,
+}
+
+impl<Q: ObjectType + 'static> Served<Q> {
+    /// `schema` behind `guard`, reading from `databases`.
+    pub(super) fn new(schema: Schema<Q, Mutation, Subscription>, guard: QueryGuard, databases: Databases) -> Self {
+        Self { schema, pipeline: Arc::new(Pipeline { guard, databases }) }
+    }
+
+    /// The schema's SDL.
+    pub fn sdl(&self) -> String {
+        self.schema.sdl()
+    }
+
+    /// Executes a query or mutation (a subscription is refused: use [`Served::execute_stream`]).
+    pub async fn execute(&self, request: impl Into<Request>) -> Response {
+        match self.pipeline.prepare(request.into()).await {
+            Ok(prepared) => prepared.run_once(|request| self.schema.execute(request)).await,
+            Err(errors) => refused(errors),
+        }
+    }
+
+    /// Executes a subscription as a stream of responses; any other operation as a stream of
+    /// one.
+    pub fn execute_stream(&self, request: impl Into<Request>) -> BoxStream<'static, Response> {
+        self.execute_stream_with_session_data(request.into(), Arc::default())
+    }
+
+    fn execute_stream_with_session_data(
+        &self,
+        request: Request,
+        session_data: Arc<Data>,
+    ) -> BoxStream<'static, Response> {
+        let served = self.clone();
+        futures_util::stream::once(async move {
+            let prepared = match served.pipeline.prepare(request).await {
+                Ok(prepared) => prepared,
+                Err(errors) => return futures_util::stream::once(async move { refused(errors) }).boxed(),
+            };
+            let mut responses = served.schema.execute_stream_with_session_data(prepared.request, session_data);
+            let (orders, operation_name) = (prepared.orders, prepared.operation_name);
+            if prepared.kind == Some(OperationType::Subscription) {
+                // Each event resolves on its own, its batches started at once (no rounds).
+                return responses.map(move |response| finished(response, &orders, operation_name.as_deref())).boxed();
+            }
+            let first = async move { responses.next().await.unwrap_or_default() };
+            let response = finished(run_until_idle(first, prepared.queue).await, &orders, operation_name.as_deref());
+            futures_util::stream::once(async move { response }).boxed()
+        })
+        .flatten()
+        .boxed()
+    }
+}
+
+impl Prepared {
+    /// Runs the operation once, in batch rounds, and finishes its answer.
+    async fn run_once<F: Future<Output = Response>>(self, execute: impl FnOnce(Request) -> F) -> Response {
+        let response = run_until_idle(execute(self.request), self.queue).await;
+        finished(response, &self.orders, self.operation_name.as_deref())
+    }
+}
+
+/// An answer in query order, its errors coded.
+fn finished(mut response: Response, orders: &FieldOrders, operation_name: Option<&str>) -> Response {
+    orders.apply(operation_name, &mut response.data);
+    code_response(&mut response);
+    response
+}
+
+/// The answer to a request refused before it ran.
+fn refused(errors: Vec<ServerError>) -> Response {
+    let mut response = Response::from_errors(errors);
+    code_response(&mut response);
+    response
+}
+
+impl<Q: ObjectType + 'static> Executor for Served<Q> {
+    async fn execute(&self, request: Request) -> Response {
+        Served::execute(self, request).await
+    }
+
+    fn execute_stream(&self, request: Request, session_data: Option<Arc<Data>>) -> BoxStream<'static, Response> {
+        self.execute_stream_with_session_data(request, session_data.unwrap_or_default())
+    }
 }
 
 impl Pipeline {
-    /// The pipeline with `guard` in front, reading from `databases`.
-    pub fn new(guard: QueryGuard, databases: Databases) -> Self {
-        Self { guard: Arc::new(guard), databases }
-    }
-}
-
-impl ExtensionFactory for Pipeline {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RequestPipeline {
-            guard: self.guard.clone(),
-            databases: self.databases.clone(),
-            queue: BatchQueue::default(),
-            orders: Mutex::new(FieldOrders::default()),
-        })
-    }
-}
-
-/// Made by the factory for each request, so its batch queue and field orders are that
-/// request's alone.
-struct RequestPipeline {
-    guard: Arc<QueryGuard>,
-    databases: Databases,
-    queue: BatchQueue,
-    orders: Mutex<FieldOrders>,
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for RequestPipeline {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
-        code_response(&mut response);
-        response
-    }
-
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        let selected = self.guard.check(&mut request)?;
+    /// The guard, then the request's database, DataLoaders and field order.
+    ///
+    /// # Errors
+    /// The guard's refusal, or the parser's error, coded.
+    async fn prepare(&self, mut request: Request) -> Result<Prepared, Vec<ServerError>> {
+        let selected = self.guard.check(&mut request).map_err(|err| vec![err])?;
+        let orders = match request.parsed_query() {
+            Ok(document) => FieldOrders::of(document),
+            Err(mut err) => {
+                code_parse_error(&mut err);
+                return Err(vec![err]);
+            }
+        };
         let report = request
             .data
             .get(&TypeId::of::<Arc<RequestReport>>())
             .and_then(|data| data.downcast_ref::<Arc<RequestReport>>())
             .cloned()
             .unwrap_or_default();
-        let reads_only = selected.as_ref().is_some_and(|operation| operation.kind == OperationType::Query);
+        let kind = selected.as_ref().map(|operation| operation.kind);
         if let Some(selected) = selected {
             report.set_operation(selected);
         }
-        let conn = if reads_only {
+        let conn = if kind == Some(OperationType::Query) {
             let chosen = self.databases.for_read(report.min_volgnummer).await;
             if chosen.volgnummer.is_some() {
                 report.count_statement();
@@ -167,50 +244,11 @@ impl Extension for RequestPipeline {
         } else {
             self.databases.primary().clone()
         };
+        let queue = BatchQueue::default();
         let conn = counted(conn, &report);
-        let loaders = fresh_loaders(&conn, &self.queue, &report);
-        let moments = MomentViews::new(self.databases.clone(), self.queue.clone(), report);
-        next.run(ctx, request.data(loaders).data(self.queue.clone()).data(conn).data(moments)).await
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await.map_err(|mut err| {
-            code_parse_error(&mut err);
-            err
-        })?;
-        if let Ok(mut orders) = self.orders.lock() {
-            *orders = FieldOrders::of(&document);
-        }
-        Ok(document)
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|mut errors| {
-            code_validation_errors(&mut errors);
-            errors
-        })
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let mut response = run_until_idle(next.run(ctx, operation_name), self.queue.clone()).await;
-        if let Ok(orders) = self.orders.lock() {
-            orders.apply(operation_name, &mut response.data);
-        }
-        response
+        let loaders = fresh_loaders(&conn, &queue, &report);
+        let moments = MomentViews::new(self.databases.clone(), queue.clone(), report);
+        let request = request.data(loaders).data(queue.clone()).data(conn).data(moments);
+        Ok(Prepared { operation_name: request.operation_name.clone(), request, queue, orders, kind })
     }
 }

@@ -487,7 +487,8 @@ mod tests {
             max_response_bytes: 1024,
         };
         let notified = overflow.notified();
-        let outcome = operation.run(crate::graphql::bare_schema().into(), "{ __typename }".into()).await;
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        let outcome = operation.run(crate::graphql::build_schema(db).into(), "{ __typename }".into()).await;
         assert_eq!(outcome, Outcome::Gone);
         notified.await;
         assert!(outgoing.try_recv().is_err(), "nothing was queued");

@@ -202,7 +202,7 @@ impl QueryGuard {
         let operation_name = request.operation_name.clone();
         let document = match request.parsed_query() {
             Ok(document) => document,
-            // Left to async-graphql, which parses again and reports the error with its position.
+            // Reported by the pipeline, which codes the parser's error with its position.
             Err(_) => return Ok(None),
         };
         let measure = measure_document(document, &variables, &self.types, self.limits.max_nesting)
