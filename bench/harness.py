@@ -463,9 +463,10 @@ def report(results, sizes, setup, args, peer_enabled):  # noqa: C901
 
 
 def measured_queries(args):
-    for name, label in BENCHMARKS:
-        if name in args.queries:
-            yield "real", name, label
+    if "real" in args.scales:
+        for name, label in BENCHMARKS:
+            if name in args.queries:
+                yield "real", name, label
     if "large" in args.scales:
         for name, label in BENCHMARKS:
             if name in LARGE and name in args.queries:

@@ -16,11 +16,12 @@ use fusieregister::{app, auth, dataset, db, graphql};
 use sea_orm::DatabaseConnection;
 use tracing_subscriber::EnvFilter;
 
-/// mimalloc: 1.5-1.8 times the throughput of glibc's allocator on the benchmark's nested
-/// queries (bench/RESULTS.md), whose answers allocate and free many small values. It does not
-/// bound memory by itself; the cap on running requests does.
+/// jemalloc: about twice the throughput of glibc's allocator on the benchmark's nested queries,
+/// whose answers allocate and free many small values, as fast as mimalloc, and it gives freed
+/// memory back to the system within a tenth of a second (`dirty_decay_ms`, set where jemalloc is
+/// built: `.cargo/config.toml`), where mimalloc kept the peak of a load (bench/RESULTS.md).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
