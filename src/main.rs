@@ -16,7 +16,7 @@ use fusieregister::{app, auth, dataset, db, graphql};
 use sea_orm::DatabaseConnection;
 use tracing_subscriber::EnvFilter;
 
-/// jemalloc: about twice the throughput of glibc's allocator on the benchmark's nested queries,
+/// jemalloc: 1.5-1.9 times the throughput of glibc's allocator on the benchmark's nested queries,
 /// whose answers allocate and free many small values, as fast as mimalloc, and it gives freed
 /// memory back to the system within a tenth of a second (`dirty_decay_ms`, set where jemalloc is
 /// built: `.cargo/config.toml`), where mimalloc kept the peak of a load (bench/RESULTS.md).
