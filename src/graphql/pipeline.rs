@@ -163,14 +163,21 @@ impl<Q: ObjectType + 'static> Served<Q> {
                 Ok(prepared) => prepared,
                 Err(errors) => return futures_util::stream::once(async move { refused(errors) }).boxed(),
             };
-            let mut responses = served.schema.execute_stream_with_session_data(prepared.request, session_data);
-            let (orders, operation_name) = (prepared.orders, prepared.operation_name);
             if prepared.kind == Some(OperationType::Subscription) {
                 // Each event resolves on its own, its batches started at once (no rounds).
-                return responses.map(move |response| finished(response, &orders, operation_name.as_deref())).boxed();
+                let Prepared { request, orders, operation_name, .. } = prepared;
+                return served
+                    .schema
+                    .execute_stream_with_session_data(request, session_data)
+                    .map(move |response| finished(response, &orders, operation_name.as_deref()))
+                    .boxed();
             }
-            let first = async move { responses.next().await.unwrap_or_default() };
-            let response = finished(run_until_idle(first, prepared.queue).await, &orders, operation_name.as_deref());
+            let response = prepared
+                .run_once(|request| async move {
+                    let mut responses = served.schema.execute_stream_with_session_data(request, session_data);
+                    responses.next().await.unwrap_or_default()
+                })
+                .await;
             futures_util::stream::once(async move { response }).boxed()
         })
         .flatten()
