@@ -23,6 +23,7 @@ use crate::graphql::guard::SelectedOperation;
 use crate::graphql::pipeline::RequestReport;
 use crate::{auth, cors, dataset, db, ide, ws};
 
+pub mod admission;
 mod consistency;
 pub(crate) mod error_body;
 pub(crate) mod graphql_http;
@@ -141,7 +142,9 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::
             let started = std::time::Instant::now();
             let report = Arc::new(RequestReport::wanting(min_volgnummer));
             // Held until the answer is serialised: the result tree is the large part.
-            let Ok(_running) = state.running.acquire().await else { return busy(state) };
+            let Ok(turn) = state.admission.enter(&query, operation_name.as_deref()).await else {
+                return busy(state);
+            };
             let mut response = state.schema.execute(request.data(report.clone())).await;
             let (kind, name) = operation_labels(report.operation(), operation_name.as_deref());
             let volgnummer = match kind {
@@ -152,6 +155,7 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::
             let outcome = response.errors.first().map_or_else(|| "ok".to_owned(), error_code);
             let limit = state.options.max_response_bytes;
             let mut answer = graphql_http::answer(&query, operation_name.as_deref(), response, media, limit);
+            state.admission.finish(turn, graphql_http::answered_bytes(&answer, limit));
             if let Some(volgnummer) = volgnummer {
                 consistency::mark(answer.headers_mut(), volgnummer);
             }

@@ -167,7 +167,7 @@ pub struct ServeArgs {
     pub max_concurrent_requests: usize,
 
     /// Admitted requests that execute at once (the others wait their turn); default: the number
-    /// of cores.
+    /// of cores. A document whose last answer was large runs alone.
     #[arg(long, env = "FUSIEREGISTER_MAX_RUNNING_REQUESTS", default_value_t = app::default_running_requests(), global = true)]
     pub max_running_requests: usize,
 

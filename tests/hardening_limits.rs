@@ -51,7 +51,7 @@ async fn requests_beyond_the_running_cap_wait_their_turn() {
     let options = Options { max_concurrent_requests: 8, max_running_requests: 1, ..Options::default() };
     let state = AppState::with_options(common::seeded_database().await, options);
     let app = router(state.clone());
-    let executing = state.running.clone().try_acquire_owned().unwrap();
+    let executing = state.admission.enter("{ __typename }", None).await.unwrap();
     let mut waiting = tokio::spawn({
         let app = app.clone();
         async move { send(&app, "application/json", "{ provincies { code } }").await }
@@ -64,6 +64,35 @@ async fn requests_beyond_the_running_cap_wait_their_turn() {
     let (status, _, json) = waiting.await.unwrap();
     assert_eq!(status, StatusCode::OK);
     assert_eq!(json["data"]["provincies"].as_array().map(Vec::len), Some(12));
+}
+
+/// A document whose last answer was heavy runs alone: while another request executes it waits,
+/// though a turn is free, where a light document takes that turn at once.
+#[tokio::test]
+async fn a_document_whose_answer_was_heavy_runs_alone() {
+    let options = Options { max_concurrent_requests: 8, max_running_requests: 2, ..Options::default() };
+    let state = AppState::with_options(common::seeded_database().await, options);
+    let app = router(state.clone());
+    let page =
+        "gemeenten(first: 100) { edges { node { code naam tooiUri begindatum einddatum provincie { code naam } } } }";
+    let heavy = format!("{{ {} }}", (0..14).map(|i| format!("p{i}: {page}")).collect::<Vec<_>>().join(" "));
+    let (status, _, json) = send(&app, "application/json", &heavy).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let size = serde_json::to_vec(&json).unwrap().len();
+    assert!(size >= fusieregister::app::admission::HEAVY_ANSWER_BYTES, "the answer is heavy: {size} bytes");
+
+    let executing = state.admission.enter("{ __typename }", None).await.unwrap();
+    let (status, _, json) = send(&app, "application/json", "{ provincies { code } }").await;
+    assert_eq!((status, json["data"]["provincies"].as_array().map(Vec::len)), (StatusCode::OK, Some(12)));
+    let mut waiting = tokio::spawn({
+        let app = app.clone();
+        async move { send(&app, "application/json", &heavy).await }
+    });
+    let early = tokio::time::timeout(std::time::Duration::from_millis(500), &mut waiting).await;
+    assert!(early.is_err(), "the heavy document ran beside another request");
+    drop(executing);
+    let (status, _, json) = waiting.await.unwrap();
+    assert_eq!((status, json["data"]["p13"]["edges"].as_array().map(Vec::len)), (StatusCode::OK, Some(100)));
 }
 
 #[tokio::test]

@@ -184,7 +184,7 @@ async fn a_query_over_the_socket_waits_for_a_turn() {
     let options = Options { max_running_requests: 1, ..Options::default() };
     let (address, _, state) = server(options).await;
     let mut socket = initialised(address).await;
-    let executing = state.running.clone().try_acquire_owned().unwrap();
+    let executing = state.admission.enter("{ __typename }", None).await.unwrap();
     ws::send(&mut socket, subscribe("q", "{ provincies { code } }")).await;
     let early = tokio::time::timeout(Duration::from_millis(500), ws::receive(&mut socket)).await;
     assert!(early.is_err(), "the query ran without a turn: {early:?}");

@@ -263,17 +263,20 @@ pub fn answer(
     } else {
         serialize_capped(&response, max_response)
     };
-    let (status, body) = match body {
-        Some(body) => (status, body),
+    let (status, body, replaced) = match body {
+        Some(body) => (status, body, false),
         None => {
             tracing::warn!(limit = max_response, "a response exceeded the size limit and was replaced by an error");
             let body = error_body::body(RESPONSE_TOO_LARGE, &too_large(max_response));
             let status = if media == MediaType::GraphqlResponseJson { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-            (status, body.into_bytes())
+            (status, body.into_bytes(), true)
         }
     };
     let mut http = Response::new(Body::from(body));
     *http.status_mut() = status;
+    if replaced {
+        http.extensions_mut().insert(ReplacedAsTooLarge);
+    }
     http.headers_mut().extend(std::mem::take(&mut response.http_headers));
     if let Some(value) = response.cache_control.value().and_then(|v| HeaderValue::from_str(&v).ok()) {
         http.headers_mut().insert(header::CACHE_CONTROL, value);
@@ -281,6 +284,21 @@ pub fn answer(
     http.headers_mut().insert(header::CONTENT_TYPE, media.content_type());
     http.headers_mut().insert(header::VARY, HeaderValue::from_static("accept"));
     http
+}
+
+/// Marks an HTTP answer whose GraphQL response was over the size limit and was replaced by the
+/// `RESPONSE_TOO_LARGE` error.
+#[derive(Clone, Copy)]
+struct ReplacedAsTooLarge;
+
+/// How large the answer [`answer`] built was before it was sent: its body, or the limit when the
+/// body replaces a response over the limit (the request held at least that much).
+pub fn answered_bytes(answer: &Response, max_response: usize) -> usize {
+    if answer.extensions().get::<ReplacedAsTooLarge>().is_some() {
+        return max_response;
+    }
+    let size = axum::body::HttpBody::size_hint(answer.body());
+    size.exact().and_then(|bytes| usize::try_from(bytes).ok()).unwrap_or(max_response)
 }
 
 /// The type of the operation a request would run; `None` when the query does not parse or

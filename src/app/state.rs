@@ -9,6 +9,7 @@ use std::time::Duration;
 use sea_orm::DatabaseConnection;
 use tokio::sync::Semaphore;
 
+use super::admission::Admission;
 use super::{metrics, persisted, server};
 use crate::cors::CorsOrigins;
 use crate::db::Databases;
@@ -34,8 +35,8 @@ pub struct AppState {
     pub sockets: Sockets,
     /// One permit per GraphQL request admitted over HTTP (see `max_concurrent_requests`).
     pub permits: Arc<Semaphore>,
-    /// One permit per admitted request that may execute at once (see `max_running_requests`).
-    pub running: Arc<Semaphore>,
+    /// When an admitted request may execute (see `max_running_requests`).
+    pub admission: Arc<Admission>,
     /// What this instance has done, for `GET /metrics`.
     pub metrics: Arc<metrics::Metrics>,
 }
@@ -70,7 +71,8 @@ pub struct Options {
     pub max_concurrent_requests: usize,
     /// Admitted requests that execute at once; the others wait their turn. An executing request
     /// holds its rows, its result tree and its JSON (tens of MB for the largest allowed answer),
-    /// and more of them than the machine has cores only add memory, not throughput.
+    /// and more of them than the machine has cores only add memory, not throughput. A document
+    /// whose last answer was large runs alone ([`super::admission`]).
     pub max_running_requests: usize,
     /// How long a client may take over its side of a connection.
     pub connection: server::ConnectionLimits,
@@ -144,9 +146,9 @@ impl AppState {
         let feed = Arc::new(Feed::with_poll_interval(db.clone(), options.poll_interval));
         let schema = build_api_over(databases.clone(), feed.clone(), options.schema);
         let permits = Arc::new(Semaphore::new(options.max_concurrent_requests));
-        let running = Arc::new(Semaphore::new(options.max_running_requests.max(1)));
+        let admission = Arc::new(Admission::new(options.max_running_requests));
         let metrics = Arc::new(metrics::Metrics::default());
-        Self { db, databases, feed, schema, options, sockets: Sockets::default(), permits, running, metrics }
+        Self { db, databases, feed, schema, options, sockets: Sockets::default(), permits, admission, metrics }
     }
 }
 
@@ -155,7 +157,7 @@ impl AppState {
     /// position as last read by [`metrics::Metrics::read_feed_position`]).
     pub fn render_metrics(&self) -> String {
         let admitted = self.options.max_concurrent_requests.saturating_sub(self.permits.available_permits());
-        let executing = self.options.max_running_requests.max(1).saturating_sub(self.running.available_permits());
+        let executing = self.admission.executing();
         let now = metrics::Gauges {
             open_websockets: self.sockets.open(),
             waiting_requests: admitted.saturating_sub(executing),

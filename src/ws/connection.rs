@@ -24,6 +24,7 @@ use tracing::Instrument;
 
 use super::KeepAlive;
 use super::message::{self, ClientMessage, Protocol};
+use crate::app::admission::Admission;
 use crate::app::state::AppState;
 use crate::app::{error_body, graphql_http, input_check};
 use crate::auth::{self, Caller};
@@ -239,7 +240,7 @@ impl Connection {
         let is_subscription =
             graphql_http::selected_operation(&request).is_some_and(|(ty, _)| ty == OperationType::Subscription);
         let operation = Operation {
-            running: (!is_subscription).then(|| self.state.running.clone()),
+            admission: (!is_subscription).then(|| self.state.admission.clone()),
             _counted: is_subscription.then(|| self.state.metrics.subscription_started()),
             id: id.clone(),
             protocol: self.protocol,
@@ -341,8 +342,8 @@ fn finished_message(protocol: Protocol, id: &str, outcome: Result<Outcome, tokio
 
 /// One running operation: executes the request and sends each result.
 struct Operation {
-    /// Permits of the requests executing at once; `None` for a subscription.
-    running: Option<Arc<Semaphore>>,
+    /// When a query or mutation may execute; `None` for a subscription.
+    admission: Option<Arc<Admission>>,
     /// Counts a subscription among the active ones while it runs.
     _counted: Option<crate::app::metrics::ActiveSubscription>,
     id: String,
@@ -358,14 +359,13 @@ impl Operation {
         let query = request.query.clone();
         let operation_name = request.operation_name.clone();
         // Held while the query executes; never while waiting for the client to read its result.
-        let mut running = match &self.running {
-            Some(permits) => permits.clone().acquire_owned().await.ok(),
+        let mut turn = match &self.admission {
+            Some(admission) => admission.enter(&query, operation_name.as_deref()).await.ok(),
             None => None,
         };
         let mut results = async_graphql::Executor::execute_stream(&schema, request, None);
         let mut first = true;
         while let Some(mut response) = results.next().await {
-            drop(running.take());
             if first && graphql_http::is_request_error(&response) {
                 graphql_http::explain_operation_errors(&query, operation_name.as_deref(), &mut response.errors);
                 // graphql-transport-ws sends errors that kept the operation from running as an
@@ -377,7 +377,13 @@ impl Operation {
                 }
             }
             first = false;
-            let Some(payload) = graphql_http::serialize_capped(&response, self.max_response_bytes) else {
+            let payload = graphql_http::serialize_capped(&response, self.max_response_bytes);
+            drop(response);
+            if let (Some(admission), Some(turn)) = (&self.admission, turn.take()) {
+                let bytes = payload.as_ref().map_or(self.max_response_bytes, Vec::len);
+                admission.finish(turn, bytes);
+            }
+            let Some(payload) = payload else {
                 let text = graphql_http::too_large(self.max_response_bytes);
                 return self.failed(&[error_body::error(graphql_http::RESPONSE_TOO_LARGE, &text, None)]);
             };
@@ -477,7 +483,7 @@ mod tests {
         let (outbox, mut outgoing) = mpsc::channel(4);
         let overflow = Arc::new(Notify::new());
         let operation = Operation {
-            running: None,
+            admission: None,
             _counted: None,
             id: "1".to_owned(),
             protocol: Protocol::TransportWs,
