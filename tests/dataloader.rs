@@ -62,3 +62,31 @@ async fn the_whole_registry_of_fusies_costs_a_fixed_number_of_statements() {
     }
     assert_eq!(counts[0], counts[1], "statements for 1 vs 32 fusies: {counts:?}");
 }
+
+#[tokio::test]
+async fn a_lookup_reads_its_province_in_the_same_statement() {
+    let schema = build_schema(seeded_database().await);
+    // Aliases, a fragment and a second root field: each lookup answers its own province, and
+    // the provinces read along answer the municipalities found below them too.
+    let query = r#"{
+      a: gemeente(code: "GM0363") { ...metProvincie }
+      b: gemeente(code: "gm0344") { naam prov: provincie { naam gemeenten { code provincie { code } } } }
+    }
+    fragment metProvincie on Gemeente { naam provincie { code naam } }"#;
+    let (d, statements) = data_and_statements(&schema, query, json!({})).await;
+    assert_eq!(d["a"]["naam"], "Amsterdam");
+    assert_eq!(d["a"]["provincie"], json!({ "code": "PV27", "naam": "Noord-Holland" }));
+    assert_eq!(d["b"]["prov"]["naam"], "Utrecht");
+    let utrecht = d["b"]["prov"]["gemeenten"].as_array().unwrap();
+    assert!(utrecht.iter().any(|g| g["code"] == "GM0344"));
+    assert!(utrecht.iter().all(|g| g["provincie"]["code"] == "PV26"), "{utrecht:?}");
+    // Both lookups with their provinces, then Utrecht's municipalities.
+    assert_eq!(statements, 2);
+
+    let (d, statements) = data_and_statements(&schema, r#"{ gemeente(code: "GM0363") { naam } }"#, json!({})).await;
+    assert_eq!(d["gemeente"]["naam"], "Amsterdam");
+    assert_eq!(statements, 1, "without the province, no join");
+    let (d, _) =
+        data_and_statements(&schema, r#"{ gemeente(code: "GM9999") { provincie { code } } }"#, json!({})).await;
+    assert_eq!(d["gemeente"], serde_json::Value::Null);
+}

@@ -5,7 +5,7 @@
 //! (with its cache) is made for every request by the request pipeline ([`super::context::fresh_loaders`]).
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use async_graphql::dataloader::Loader;
 use sea_orm::DatabaseConnection;
@@ -24,12 +24,50 @@ use crate::store::batch::rows_where_in;
 pub struct Db {
     conn: DatabaseConnection,
     report: Arc<RequestReport>,
+    /// Provinces read along with municipalities ([`GemeenteCodeMetProvincie`]), by ID: their
+    /// municipalities' `provincie` fields answer from here instead of a batch of their own.
+    provincies_read_along: Mutex<HashMap<i32, provincie::Model>>,
 }
 
 impl Db {
     /// Loads from `conn`, counting every batch in `report`.
     pub fn new(conn: DatabaseConnection, report: Arc<RequestReport>) -> Self {
-        Self { conn, report }
+        Self { conn, report, provincies_read_along: Mutex::default() }
+    }
+
+    /// The province with this ID, when this request read it along with a municipality.
+    pub fn provincie_read_along(&self, id: i32) -> Option<provincie::Model> {
+        let read = self.provincies_read_along.lock().unwrap_or_else(PoisonError::into_inner);
+        read.get(&id).cloned()
+    }
+}
+
+/// A municipality by CBS code, read together with its province in one statement: for a lookup
+/// that shows the province, which then costs one round trip instead of two. The province is kept
+/// for [`Db::provincie_read_along`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct GemeenteCodeMetProvincie(pub String);
+
+impl Loader<GemeenteCodeMetProvincie> for Db {
+    type Value = gemeente::Model;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[GemeenteCodeMetProvincie],
+    ) -> Result<HashMap<GemeenteCodeMetProvincie, Self::Value>, Self::Error> {
+        self.report.count_batch();
+        let codes: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
+        let rows = crate::store::gemeente::with_provincie_by_codes(&self.conn, &codes).await?;
+        let mut read = self.provincies_read_along.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut found = HashMap::with_capacity(rows.len());
+        for (gemeente, provincie) in rows {
+            if let Some(provincie) = provincie {
+                read.insert(provincie.id, provincie);
+            }
+            found.insert(GemeenteCodeMetProvincie(gemeente.code.clone()), gemeente);
+        }
+        Ok(found)
     }
 }
 

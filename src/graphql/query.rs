@@ -7,7 +7,7 @@ use futures_util::future::try_join_all;
 
 use super::connection::{MAX_PAGE_SIZE, connection_types, window};
 use super::context::{db, enter_moment, in_round, one};
-use super::loaders::{FusieSleutel, GemeenteCode};
+use super::loaders::{FusieSleutel, GemeenteCode, GemeenteCodeMetProvincie};
 use super::scalars::{Date, DateTime};
 use super::types::{
     AmbtelijkeFusie, Centrumconstructie, Evaluatie, Fusieorganisatie, Gemeente, Herindeling, Node, Onderzoek,
@@ -132,7 +132,12 @@ impl Query {
     ) -> Result<Option<Gemeente>, AppError> {
         enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
         let code = CbsCode::parse(&code).map_err(|e| AppError::bad_input("code", e.to_string()))?;
-        Ok(one(ctx, GemeenteCode(code.to_string())).await?.map(Gemeente))
+        let found = if ctx.look_ahead().field("provincie").exists() {
+            one(ctx, GemeenteCodeMetProvincie(code.to_string())).await?
+        } else {
+            one(ctx, GemeenteCode(code.to_string())).await?
+        };
+        Ok(found.map(Gemeente))
     }
 
     /// Municipalities, ordered by CBS code.

@@ -2,7 +2,9 @@
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::{Slice, Total, Window, like_pattern, page, valid_on};
 use crate::domain::{CbsCode, MissingBegin};
@@ -68,6 +70,31 @@ pub async fn provincies(db: &impl ConnectionTrait) -> Result<Vec<provincie::Mode
 /// The database error.
 pub async fn by_code(db: &impl ConnectionTrait, code: &CbsCode) -> Result<Option<gemeente::Model>, DbErr> {
     gemeente::Entity::find().filter(gemeente::Column::Code.eq(code.as_str())).one(db).await
+}
+
+/// The municipalities with these CBS codes, each with its province, in one statement (a join):
+/// what a lookup that also shows the province costs.
+///
+/// # Errors
+/// The database error.
+pub async fn with_provincie_by_codes(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> Result<Vec<(gemeente::Model, Option<provincie::Model>)>, DbErr> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let in_provincie = gemeente::Entity::belongs_to(provincie::Entity)
+        .from(gemeente::Column::ProvincieId)
+        .to(provincie::Column::Id)
+        .into();
+    gemeente::Entity::find()
+        .join(JoinType::InnerJoin, in_provincie)
+        .select_also(provincie::Entity)
+        .filter(gemeente::Column::Code.is_in(codes.iter().cloned()))
+        .order_by_asc(gemeente::Column::Id)
+        .all(db)
+        .await
 }
 
 /// The municipality with this row ID, if any.

@@ -11,7 +11,7 @@ use super::wijziging::{Wijziging, history_of};
 use crate::domain::{HerindelingRol, NodeId};
 use crate::entity::{gemeente, herindeling_gemeente, provincie};
 use crate::error::AppError;
-use crate::graphql::context::{many, required, several};
+use crate::graphql::context::{loaders, many, required, several};
 use crate::graphql::loaders::{
     BronnenOfGemeente, BronnenOfProvincie, DeelnamesOfGemeente, FusieId, GemeenteId, GemeentenOfHerindeling,
     GemeentenOfProvincie, HerindelingId, HerindelingenOfGemeente, ProvincieId,
@@ -100,6 +100,9 @@ impl Gemeente {
 
     /// The province the municipality lies in.
     async fn provincie(&self, ctx: &Context<'_>) -> Result<Provincie, AppError> {
+        if let Some(read_along) = loaders(ctx)?.loader().provincie_read_along(self.0.provincie_id) {
+            return Ok(Provincie(read_along));
+        }
         required(ctx, ProvincieId(self.0.provincie_id)).await.map(Provincie)
     }
 
