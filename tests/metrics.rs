@@ -102,9 +102,9 @@ async fn the_feed_position_follows_the_change_log() {
 #[tokio::test]
 async fn statements_and_batches_per_request_are_counted() {
     let app = router(AppState::new(common::seeded_database().await));
-    // The municipality by code, then its province: two batches of one statement each.
-    post(&app, r#"query Opzoeken { gemeente(code: "GM0363") { naam provincie { naam } } }"#).await;
-    post(&app, r#"query Opzoeken { gemeente(code: "GM0363") { naam provincie { naam } } }"#).await;
+    // The municipality by code, then its deelnames: two batches of one statement each.
+    post(&app, r#"query Opzoeken { gemeente(code: "GM0363") { naam deelnames { id } } }"#).await;
+    post(&app, r#"query Opzoeken { gemeente(code: "GM0363") { naam deelnames { id } } }"#).await;
     let text = scrape(&app).await;
     let statements = "fusieregister_graphql_request_sql_statements";
     assert_eq!(sample(&text, &format!(r#"{statements}_count{{type="query"}}"#)), Some(2.0), "{text}");
