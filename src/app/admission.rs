@@ -37,7 +37,7 @@ pub struct Admission {
 }
 
 /// A request's turn to execute; the slots return when it is dropped. Tell it the answer's size
-/// with [`Turn::finish`] so that the document's next run takes the right number of slots.
+/// with [`Admission::finish`] so that the document's next run takes the right number of slots.
 pub struct Turn {
     _permits: OwnedSemaphorePermit,
     document: u64,
