@@ -167,9 +167,10 @@ pub struct ServeArgs {
     pub max_concurrent_requests: usize,
 
     /// Admitted requests that execute at once (the others wait their turn); default: the number
-    /// of cores. A document whose last answer was large runs alone.
-    #[arg(long, env = "FUSIEREGISTER_MAX_RUNNING_REQUESTS", default_value_t = app::default_running_requests(), global = true)]
-    pub max_running_requests: usize,
+    /// of cores on SQLite, twice that on PostgreSQL (at most the pool's connections). A document
+    /// whose last answer was large takes several turns at once, or runs alone.
+    #[arg(long, env = "FUSIEREGISTER_MAX_RUNNING_REQUESTS", global = true)]
+    pub max_running_requests: Option<usize>,
 
     /// Largest response body in bytes; a larger answer becomes a RESPONSE_TOO_LARGE error.
     #[arg(long, env = "FUSIEREGISTER_MAX_RESPONSE_BYTES", default_value_t = app::MAX_RESPONSE_BYTES, global = true)]

@@ -181,7 +181,7 @@ async fn a_revoked_token_stops_working_on_an_open_socket() {
 /// HTTP: while the only turn is taken it waits, and it answers once the turn is free.
 #[tokio::test]
 async fn a_query_over_the_socket_waits_for_a_turn() {
-    let options = Options { max_running_requests: 1, ..Options::default() };
+    let options = Options { max_running_requests: Some(1), ..Options::default() };
     let (address, _, state) = server(options).await;
     let mut socket = initialised(address).await;
     let executing = state.admission.enter("{ __typename }", None).await.unwrap();

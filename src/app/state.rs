@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DatabaseConnectionType};
 use tokio::sync::Semaphore;
 
 use super::admission::Admission;
@@ -69,11 +69,10 @@ pub struct Options {
     /// GraphQL requests over HTTP that may run at once; one more is answered at once with 503
     /// `SERVICE_UNAVAILABLE` instead of waiting in a queue that only grows under overload.
     pub max_concurrent_requests: usize,
-    /// Admitted requests that execute at once; the others wait their turn. An executing request
-    /// holds its rows, its result tree and its JSON (tens of MB for the largest allowed answer),
-    /// and more of them than the machine has cores only add memory, not throughput. A document
-    /// whose last answer was large runs alone ([`super::admission`]).
-    pub max_running_requests: usize,
+    /// Execution slots: admitted requests that execute at once; the others wait their turn. A
+    /// document whose last answer was large takes several slots, or all ([`super::admission`]).
+    /// `None`: [`default_running_requests`] for the database.
+    pub max_running_requests: Option<usize>,
     /// How long a client may take over its side of a connection.
     pub connection: server::ConnectionLimits,
     /// Operations that take at least this long are logged (with name, type and outcome).
@@ -103,7 +102,7 @@ impl Default for Options {
             token_recheck: Duration::from_secs(2),
             max_response_bytes: MAX_RESPONSE_BYTES,
             max_concurrent_requests: MAX_CONCURRENT_REQUESTS,
-            max_running_requests: default_running_requests(),
+            max_running_requests: None,
             connection: server::ConnectionLimits::default(),
             database_max_connections: None,
             slow_operation: Duration::from_secs(1),
@@ -118,9 +117,22 @@ impl Default for Options {
 /// enough that their memory stays small.
 pub const MAX_CONCURRENT_REQUESTS: usize = 64;
 
-/// Default of [`Options::max_running_requests`]: one per core the process may use.
-pub fn default_running_requests() -> usize {
-    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+/// Default of [`Options::max_running_requests`] over `db`. On SQLite a request executes on the
+/// server's own cores from start to end (the database is in the process), so one per core:
+/// more only add memory and switching. On PostgreSQL a request also waits for the database
+/// server, and with one per core the cores sat idle during those round trips; two per core
+/// (at most one per pooled connection) kept them busy, and more gained nothing
+/// (bench/RESULTS.md, 2026-12-07).
+pub fn default_running_requests(db: &DatabaseConnection) -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    match &db.inner {
+        // The pool accessor panics on any other kind of connection; this arm is the one it serves.
+        DatabaseConnectionType::SqlxPostgresPoolConnection(_) => {
+            let connections = db.get_postgres_connection_pool().options().get_max_connections() as usize;
+            (2 * cores).min(connections)
+        }
+        _ => cores,
+    }
 }
 
 /// Quiet time after which a WebSocket gets a keep-alive: below the idle timeouts of common
@@ -146,7 +158,8 @@ impl AppState {
         let feed = Arc::new(Feed::with_poll_interval(db.clone(), options.poll_interval));
         let schema = build_api_over(databases.clone(), feed.clone(), options.schema);
         let permits = Arc::new(Semaphore::new(options.max_concurrent_requests));
-        let admission = Arc::new(Admission::new(options.max_running_requests));
+        let slots = options.max_running_requests.unwrap_or_else(|| default_running_requests(&db));
+        let admission = Arc::new(Admission::new(slots));
         let metrics = Arc::new(metrics::Metrics::default());
         Self { db, databases, feed, schema, options, sockets: Sockets::default(), permits, admission, metrics }
     }
