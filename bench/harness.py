@@ -213,8 +213,17 @@ class Process:
                 self.proc.wait()
 
 
+# Connections per fusieregister pool on PostgreSQL. A run can have four servers up at once (two
+# scales, each with a baseline), PostGraphile's pool, and pgbench's 64 clients for the floor; at
+# the server's default of 20 they passed PostgreSQL's default max_connections of 100. Eight is
+# still twice the execution slots a server has on this two-core machine.
+PG_POOL_PER_SERVER = 8
+
+
 def start_fusieregister(binary, label, url, workdir, extra_env=()):
     env = {"DATABASE_URL": url, "FUSIEREGISTER_LISTEN": "127.0.0.1:{port}"}
+    if url.startswith("postgres"):
+        env["FUSIEREGISTER_DATABASE_MAX_CONNECTIONS"] = str(PG_POOL_PER_SERVER)
     env.update(item.split("=", 1) for item in extra_env)
     return Process(label, [binary, "serve"], env, workdir, "/readyz")
 
