@@ -9,6 +9,7 @@ pub mod field_order;
 pub mod guard;
 pub mod loaders;
 pub mod mutation;
+pub mod parsed_documents;
 pub mod pipeline;
 pub mod query;
 pub mod scalars;

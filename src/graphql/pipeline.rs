@@ -26,6 +26,7 @@ use super::error_codes::{code_parse_error, code_response};
 use super::field_order::FieldOrders;
 use super::guard::{QueryGuard, SelectedOperation};
 use super::mutation::Mutation;
+use super::parsed_documents::ParsedDocuments;
 use super::subscription::Subscription;
 use crate::db::Databases;
 
@@ -112,9 +113,10 @@ impl<Q> Clone for Served<Q> {
     }
 }
 
-/// What every request of one schema shares: the guard and the databases.
+/// What every request of one schema shares: the guard, the parsed documents and the databases.
 struct Pipeline {
     guard: QueryGuard,
+    documents: ParsedDocuments,
     databases: Databases,
 }
 
@@ -130,7 +132,7 @@ struct Prepared {
 impl<Q: ObjectType + 'static> Served<Q> {
     /// `schema` behind `guard`, reading from `databases`.
     pub(super) fn new(schema: Schema<Q, Mutation, Subscription>, guard: QueryGuard, databases: Databases) -> Self {
-        Self { schema, pipeline: Arc::new(Pipeline { guard, databases }) }
+        Self { schema, pipeline: Arc::new(Pipeline { guard, documents: ParsedDocuments::default(), databases }) }
     }
 
     /// The schema's SDL.
@@ -218,12 +220,18 @@ impl<Q: ObjectType + 'static> Executor for Served<Q> {
 }
 
 impl Pipeline {
-    /// The guard, then the request's database, DataLoaders and field order.
+    /// The guard (on the kept parse of the text, if any), then the request's database,
+    /// DataLoaders and field order.
     ///
     /// # Errors
     /// The guard's refusal, or the parser's error, coded.
     async fn prepare(&self, mut request: Request) -> Result<Prepared, Vec<ServerError>> {
+        let supplied = self.documents.supply(&mut request);
         let selected = self.guard.check(&mut request).map_err(|err| vec![err])?;
+        if !supplied && selected.is_some() {
+            // It parsed and selects an operation (the guard parsed it once, here it is kept).
+            self.documents.keep(&mut request);
+        }
         let orders = match request.parsed_query() {
             Ok(document) => FieldOrders::of(document),
             Err(mut err) => {
