@@ -7,9 +7,10 @@
 //! together stand for [`ANSWERS_EXECUTING_BYTES`] of answers, and a request takes as many slots
 //! as its answer needs. The size of an answer cannot be known before it is computed (the same
 //! document answers 15 kB or 955 kB depending on the data), so it is learned: a document takes the
-//! slots its last answer needed, one the first time. A document that needed more than one is
-//! remembered; the others are the rule and are not. The semaphore is fair, so a request waiting
-//! for many slots is not overtaken by light ones that arrive after it.
+//! slots its last answer needed. A document not seen before takes half of them: a client sending
+//! ever new large documents gets at most two built side by side, and a front end's documents
+//! are known after their first answer. The semaphore is fair, so a request waiting for many
+//! slots is not overtaken by light ones that arrive after it.
 
 use std::hash::{BuildHasher, RandomState};
 use std::num::NonZeroUsize;
@@ -25,15 +26,15 @@ use tokio::sync::{AcquireError, OwnedSemaphorePermit, Semaphore};
 /// scale's nested page (955 kB) runs alone.
 pub const ANSWERS_EXECUTING_BYTES: usize = 512 * 1024;
 
-/// How many documents of more than one slot are remembered; the least recently run is forgotten
-/// first, so a client sending ever new documents cannot grow the memory.
+/// How many documents' weights are remembered; the least recently run is forgotten first, so a
+/// client sending ever new documents cannot grow the memory.
 const REMEMBERED_DOCUMENTS: NonZeroUsize = NonZeroUsize::MIN.saturating_add(255);
 
 /// The execution slots of one server instance and what it has learned of documents' weights.
 pub struct Admission {
     slots: u32,
     permits: Arc<Semaphore>,
-    /// Slots a document's last answer needed, for those that needed more than one.
+    /// Slots a document's last answer needed.
     weights: Mutex<LruCache<u64, u32>>,
     /// Keys documents by a per-process random seed, so that a client cannot aim for collisions.
     hasher: RandomState,
@@ -62,7 +63,7 @@ impl Admission {
     }
 
     /// Waits for the turn of a request for this document (its text and operation name), with
-    /// the slots its last answer needed.
+    /// the slots its last answer needed (half of them if it has none yet).
     pub async fn enter(&self, query: &str, operation_name: Option<&str>) -> Result<Turn, AcquireError> {
         let document = self.hasher.hash_one((query, operation_name));
         let weight = self.weight(document);
@@ -75,12 +76,7 @@ impl Admission {
     pub fn finish(&self, turn: Turn, answer_bytes: usize) {
         let needed = self.slots_for(answer_bytes);
         let mut weights = self.weights.lock().unwrap_or_else(PoisonError::into_inner);
-        if needed > 1 {
-            weights.put(turn.document, needed);
-        } else {
-            // Its answers became small (the data changed, or the first was an exception).
-            weights.pop(&turn.document);
-        }
+        weights.put(turn.document, needed);
     }
 
     /// Requests executing now.
@@ -98,7 +94,7 @@ impl Admission {
 
     fn weight(&self, document: u64) -> u32 {
         let mut weights = self.weights.lock().unwrap_or_else(PoisonError::into_inner);
-        weights.get(&document).copied().unwrap_or(1)
+        weights.get(&document).copied().unwrap_or_else(|| self.slots.div_ceil(2))
     }
 }
 
@@ -157,6 +153,8 @@ mod tests {
         assert_eq!(admission.slots_for(per_slot + 1), 2);
         assert_eq!(admission.slots_for(usize::MAX), 8);
 
+        let turn = admission.enter(SMALL, None).await.unwrap();
+        admission.finish(turn, 1_000);
         let turn = admission.enter(LARGE, None).await.unwrap();
         admission.finish(turn, 3 * per_slot);
         let mut medium = Vec::new();
@@ -167,6 +165,18 @@ mod tests {
         let light: Vec<_> = (0..2).map(|_| admission.enter(SMALL, None).now_or_never()).collect();
         assert!(light.iter().all(Option::is_some), "the two slots left go to light documents");
         assert!(admission.enter(SMALL, None).now_or_never().is_none());
+    }
+
+    #[tokio::test]
+    async fn a_document_not_seen_before_takes_half_the_slots_until_its_answer_is_known() {
+        let admission = Admission::new(4);
+        let first = admission.enter(LARGE, None).await.unwrap();
+        let second = admission.enter(SMALL, None).now_or_never().expect("two slots of four are left");
+        assert!(admission.enter(LARGE, None).now_or_never().is_none(), "no third unknown document");
+        drop(second);
+        admission.finish(first, 1_000);
+        let light: Vec<_> = (0..4).map(|_| admission.enter(LARGE, None).now_or_never()).collect();
+        assert!(light.iter().all(Option::is_some), "its answer was light: one slot each");
     }
 
     #[tokio::test]
