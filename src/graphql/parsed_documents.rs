@@ -6,7 +6,6 @@
 //! the next request with the same text, which then skips the parser. Only what parsed is kept;
 //! the guard still scans and measures every request, since its measure depends on the variables.
 
-use std::hash::{BuildHasher, RandomState};
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -22,21 +21,15 @@ const KEPT_DOCUMENTS: NonZeroUsize = NonZeroUsize::MIN.saturating_add(127);
 /// (about 2 kB) and the registry's own example documents are well under it.
 const KEPT_TEXT_BYTES: usize = 8 * 1024;
 
-/// The kept documents of one schema.
+/// The kept documents of one schema, by their text. The cache's hasher is randomly seeded, so a
+/// client cannot aim texts at one bucket.
 pub struct ParsedDocuments {
-    kept: Mutex<LruCache<u64, Arc<Kept>>>,
-    /// Keys texts by a per-process random seed; the text itself is compared on a hit as well.
-    hasher: RandomState,
-}
-
-struct Kept {
-    text: String,
-    document: ExecutableDocument,
+    kept: Mutex<LruCache<String, Arc<ExecutableDocument>>>,
 }
 
 impl Default for ParsedDocuments {
     fn default() -> Self {
-        Self { kept: Mutex::new(LruCache::new(KEPT_DOCUMENTS)), hasher: RandomState::new() }
+        Self { kept: Mutex::new(LruCache::new(KEPT_DOCUMENTS)) }
     }
 }
 
@@ -46,14 +39,14 @@ impl ParsedDocuments {
         if request.query.len() > KEPT_TEXT_BYTES {
             return false;
         }
-        let key = self.hasher.hash_one(request.query.as_str());
-        let kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
+        // Cloned out of the lock: the copy for the request is made without holding it.
+        let kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner).get(request.query.as_str()).cloned();
         match kept {
-            Some(kept) if kept.text == request.query => {
-                request.set_parsed_query(kept.document.clone());
+            Some(document) => {
+                request.set_parsed_query(ExecutableDocument::clone(&document));
                 true
             }
-            _ => false,
+            None => false,
         }
     }
 
@@ -64,9 +57,8 @@ impl ParsedDocuments {
         }
         let text = request.query.clone();
         let Ok(document) = request.parsed_query() else { return };
-        let key = self.hasher.hash_one(text.as_str());
-        let kept = Arc::new(Kept { text, document: document.clone() });
-        self.kept.lock().unwrap_or_else(PoisonError::into_inner).put(key, kept);
+        let document = Arc::new(document.clone());
+        self.kept.lock().unwrap_or_else(PoisonError::into_inner).put(text, document);
     }
 }
 
