@@ -241,7 +241,7 @@ async fn with_caller(
     headers: &HeaderMap,
     request: async_graphql::Request,
 ) -> Result<(async_graphql::Request, Option<String>), Response> {
-    match auth::caller_from_headers(&state.db, headers).await {
+    match auth::caller_from_headers(&state.reads(), headers).await {
         Ok(Some(caller)) => {
             let token = caller.naam.clone();
             Ok((request.data(caller), Some(token)))

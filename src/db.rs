@@ -10,8 +10,11 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, Databa
 use crate::error::AppError;
 
 mod known;
+pub mod lost_connection;
+mod retried_reads;
 mod routing;
 pub use known::KnownRegistry;
+pub use retried_reads::RetriedReads;
 pub use routing::{Databases, ReadConnection};
 
 /// Longest a request waits for a database connection. While the database is down the pool keeps
@@ -36,12 +39,17 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, AppError> {
 pub async fn connect_with(url: &str, max_connections: Option<u32>) -> Result<DatabaseConnection, AppError> {
     let mut options = ConnectOptions::new(url.to_owned());
     options.connect_timeout(Duration::from_secs(10)).acquire_timeout(ACQUIRE_TIMEOUT).sqlx_logging(false);
+    // No ping before every statement: a SQLite file cannot close a connection under us, and a
+    // PostgreSQL connection is tested only when it may be stale (see `lost_connection`).
+    options.test_before_acquire(false);
     if url.starts_with("sqlite:") {
         // An in-memory SQLite database exists per connection: keep exactly one.
         let connections = if url.contains(":memory:") { 1 } else { max_connections.unwrap_or(8) };
         options.max_connections(connections.max(1)).min_connections(1);
     } else {
-        options.max_connections(max_connections.unwrap_or(20).max(1));
+        options
+            .max_connections(max_connections.unwrap_or(20).max(1))
+            .map_sqlx_postgres_before_acquire(lost_connection::test_if_stale);
     }
     Ok(Database::connect(options).await?)
 }

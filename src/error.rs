@@ -129,17 +129,16 @@ impl From<DbErr> for AppError {
 
 /// Whether an error means "no connection to the database now" rather than a failed statement:
 /// no free connection within the acquire timeout (the pool keeps trying to connect meanwhile),
-/// a closed pool, or a connection that broke.
+/// a closed pool, or a connection that broke or that the server ended.
 fn is_unavailable(err: &DbErr) -> bool {
     match err {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
-        DbErr::Exec(sea_orm::RuntimeErr::SqlxError(sqlx)) | DbErr::Query(sea_orm::RuntimeErr::SqlxError(sqlx)) => {
-            matches!(
-                sqlx.as_ref(),
-                sea_orm::sqlx::Error::Io(_) | sea_orm::sqlx::Error::PoolTimedOut | sea_orm::sqlx::Error::PoolClosed
-            )
+        DbErr::Exec(sea_orm::RuntimeErr::SqlxError(sqlx)) | DbErr::Query(sea_orm::RuntimeErr::SqlxError(sqlx))
+            if matches!(sqlx.as_ref(), sea_orm::sqlx::Error::PoolTimedOut | sea_orm::sqlx::Error::PoolClosed) =>
+        {
+            true
         }
-        _ => false,
+        _ => crate::db::lost_connection::is_lost_connection(err),
     }
 }
 

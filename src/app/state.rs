@@ -12,7 +12,7 @@ use tokio::sync::Semaphore;
 use super::admission::Admission;
 use super::{metrics, persisted, server};
 use crate::cors::CorsOrigins;
-use crate::db::Databases;
+use crate::db::{Databases, RetriedReads};
 use crate::events::{self, Feed};
 use crate::export::base::BaseUrl;
 use crate::graphql::{Api, SchemaOptions, build_api_over};
@@ -166,6 +166,12 @@ impl AppState {
 }
 
 impl AppState {
+    /// The primary for reads outside GraphQL (API tokens, downloads), each read sent again when
+    /// its pooled connection turns out closed.
+    pub fn reads(&self) -> RetriedReads {
+        RetriedReads::new(self.db.clone())
+    }
+
     /// The metrics in the Prometheus text format, with the gauges read now (the change log's
     /// position as last read by [`metrics::Metrics::read_feed_position`]).
     pub fn render_metrics(&self) -> String {

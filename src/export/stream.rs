@@ -9,6 +9,7 @@ use sea_orm::DatabaseConnection;
 
 use super::params::Scope;
 use super::{Dataset, File, Format, catalogus, context, csv_file, jsonld};
+use crate::db::RetriedReads;
 use crate::error::AppError;
 use crate::store::Window;
 
@@ -18,8 +19,10 @@ pub const PAGE_SIZE: u64 = 500;
 /// One chunk of a file, or the failure that ends it.
 pub type Chunk = Result<Bytes, AppError>;
 
-/// The bytes of `file` for `scope`, read from `db`. A failure is the stream's last item.
+/// The bytes of `file` for `scope`, read from `db` (each read sent again when its pooled
+/// connection turns out closed). A failure is the stream's last item.
 pub fn file(file: File, scope: Scope, db: DatabaseConnection) -> BoxStream<'static, Chunk> {
+    let db = RetriedReads::new(db);
     match file {
         File::Context => stream::once(async move { context_bytes(&scope) }).boxed(),
         File::Catalogus => stream::once(async move { catalogus::render(&db, &scope).await }).boxed(),
@@ -46,12 +49,7 @@ enum Step {
     Done,
 }
 
-fn data(
-    dataset: Dataset,
-    format: Format,
-    scope: Scope,
-    db: DatabaseConnection,
-) -> impl futures_util::Stream<Item = Chunk> {
+fn data(dataset: Dataset, format: Format, scope: Scope, db: RetriedReads) -> impl futures_util::Stream<Item = Chunk> {
     stream::unfold(Step::Opening, move |step| {
         let (scope, db) = (scope.clone(), db.clone());
         async move {

@@ -17,7 +17,7 @@ use super::batching::{BatchQueue, RunUntilIdle};
 
 use super::loaders::Db;
 use super::pipeline::RequestReport;
-use crate::db::Databases;
+use crate::db::{Databases, RetriedReads};
 use crate::error::AppError;
 
 /// The per-request DataLoader.
@@ -155,6 +155,15 @@ pub fn db(ctx: &Context<'_>) -> Result<DatabaseConnection, AppError> {
         return Ok(view.conn.clone());
     }
     ctx.data::<DatabaseConnection>().cloned().map_err(|_| AppError::Internal("schema has no database".to_owned()))
+}
+
+/// The request's connection for the reads of a query's root fields: [`db`], each read sent
+/// again when its pooled connection turns out closed.
+///
+/// # Errors
+/// An internal error if the schema was built without a connection.
+pub fn reads(ctx: &Context<'_>) -> Result<RetriedReads, AppError> {
+    db(ctx).map(RetriedReads::new)
 }
 
 /// One value by key, if it exists.

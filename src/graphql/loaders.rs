@@ -11,6 +11,7 @@ use async_graphql::dataloader::Loader;
 use sea_orm::DatabaseConnection;
 
 use super::pipeline::RequestReport;
+use crate::db::RetriedReads;
 use crate::entity::{
     ambtelijke_fusie, bron, bronvermelding, deelname, evaluatie, evaluatie_bevinding, evaluatie_doel, evaluatie_motief,
     evaluatie_risico, gemeente, herindeling, herindeling_gemeente, kengetal, onderzoek, onderzoek_fusie, provincie,
@@ -22,7 +23,7 @@ use crate::store::batch::rows_where_in;
 /// The database behind the loaders: the request's own connection, and the report that counts
 /// its batches.
 pub struct Db {
-    conn: DatabaseConnection,
+    conn: RetriedReads,
     report: Arc<RequestReport>,
     /// Provinces read along with municipalities ([`GemeenteCodeMetProvincie`]), by ID: their
     /// municipalities' `provincie` fields answer from here instead of a batch of their own.
@@ -30,9 +31,10 @@ pub struct Db {
 }
 
 impl Db {
-    /// Loads from `conn`, counting every batch in `report`.
+    /// Loads from `conn` (each read sent again if its connection turns out closed), counting
+    /// every batch in `report`.
     pub fn new(conn: DatabaseConnection, report: Arc<RequestReport>) -> Self {
-        Self { conn, report, provincies_read_along: Mutex::default() }
+        Self { conn: RetriedReads::new(conn), report, provincies_read_along: Mutex::default() }
     }
 
     /// The province with this ID, when this request read it along with a municipality.

@@ -6,7 +6,7 @@ use async_graphql::{Context, ID, Object};
 use futures_util::future::try_join_all;
 
 use super::connection::{MAX_PAGE_SIZE, connection_types, window};
-use super::context::{db, enter_moment, in_round, one};
+use super::context::{enter_moment, in_round, one, reads};
 use super::loaders::{FusieSleutel, GemeenteCode, GemeenteCodeMetProvincie};
 use super::scalars::{Date, DateTime};
 use super::types::{
@@ -74,7 +74,7 @@ async fn fusie_page<T>(
     wrap: fn(ambtelijke_fusie::Model) -> T,
 ) -> Result<(Slice<T>, Window), AppError> {
     let window = window(first, after.as_deref())?;
-    let (conn, total) = (db(ctx)?, total_wanted(ctx));
+    let (conn, total) = (reads(ctx)?, total_wanted(ctx));
     let vorm = filter.vorm;
     let slice = in_round(ctx, async move { Ok(store::fusie::list(&conn, &filter, window, total).await?) }).await?;
     // The store already keeps to `vorm`; checked again so that a row is never wrapped as the
@@ -161,7 +161,7 @@ impl Query {
         enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
         let window = window(first, after.as_deref())?;
         let filter = GemeenteFilter { peildatum: peildatum.map(|d| d.0), provincie, naam };
-        let (conn, total) = (db(ctx)?, total_wanted(ctx));
+        let (conn, total) = (reads(ctx)?, total_wanted(ctx));
         let slice =
             in_round(ctx, async move { Ok(store::gemeente::list(&conn, &filter, window, total).await?) }).await?;
         Ok(GemeenteConnection::from_page(slice.rows.into_iter().map(Gemeente).collect(), window, slice.total))
@@ -177,7 +177,7 @@ impl Query {
         bekend_op: Option<DateTime>,
     ) -> Result<Vec<Provincie>, AppError> {
         enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
-        let conn = db(ctx)?;
+        let conn = reads(ctx)?;
         let rows = in_round(ctx, async move { Ok(store::gemeente::provincies(&conn).await?) }).await?;
         Ok(rows.into_iter().map(Provincie).collect())
     }
@@ -309,7 +309,7 @@ impl Query {
             soort,
             gemeente: cbs_code("gemeente", gemeente)?,
         };
-        let (conn, total) = (db(ctx)?, total_wanted(ctx));
+        let (conn, total) = (reads(ctx)?, total_wanted(ctx));
         let slice =
             in_round(ctx, async move { Ok(store::herindeling::list(&conn, &filter, window, total).await?) }).await?;
         Ok(HerindelingConnection::from_page(slice.rows.into_iter().map(Herindeling).collect(), window, slice.total))
@@ -328,7 +328,7 @@ impl Query {
     ) -> Result<OnderzoekConnection, AppError> {
         enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
         let window = window(first, after.as_deref())?;
-        let (conn, total) = (db(ctx)?, total_wanted(ctx));
+        let (conn, total) = (reads(ctx)?, total_wanted(ctx));
         let slice = in_round(ctx, async move { Ok(store::onderzoek::list(&conn, window, total).await?) }).await?;
         Ok(OnderzoekConnection::from_page(slice.rows.into_iter().map(Onderzoek).collect(), window, slice.total))
     }
@@ -349,7 +349,7 @@ impl Query {
         enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
         let window = window(first, after.as_deref())?;
         let filter = EvaluatieFilter { onderzoek, ambtelijke_fusie };
-        let (conn, total) = (db(ctx)?, total_wanted(ctx));
+        let (conn, total) = (reads(ctx)?, total_wanted(ctx));
         let slice =
             in_round(ctx, async move { Ok(store::fusie::evaluaties(&conn, &filter, window, total).await?) }).await?;
         Ok(EvaluatieConnection::from_page(slice.rows.into_iter().map(Evaluatie).collect(), window, slice.total))
@@ -373,7 +373,7 @@ impl Query {
             return Err(AppError::bad_input("na", "na must not be negative"));
         }
         let limit = window(first, None)?.limit;
-        let slice = store::wijziging::after(&db(ctx)?, na, limit).await?;
+        let slice = store::wijziging::after(&reads(ctx)?, na, limit).await?;
         let has_next_page = u64::try_from(slice.rows.len()).unwrap_or(u64::MAX) < slice.total;
         let edges: Vec<WijzigingEdge> = slice
             .rows
@@ -400,6 +400,6 @@ impl Query {
         bekend_op: Option<DateTime>,
     ) -> Result<Statistiek, AppError> {
         enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
-        Ok(Statistiek(store::statistiek::count_on(&db(ctx)?, peildatum.0).await?))
+        Ok(Statistiek(store::statistiek::count_on(&reads(ctx)?, peildatum.0).await?))
     }
 }

@@ -8,6 +8,7 @@
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 
+use crate::db::lost_connection::retried;
 use crate::domain::{NodeId, WijzigingSoort};
 use crate::entity::wijziging;
 use crate::error::AppError;
@@ -55,7 +56,9 @@ impl UnitOfWork {
     }
 
     async fn open(db: &DatabaseConnection, door: &str, correctie: bool) -> Result<Self, AppError> {
-        let txn = db.begin().await?;
+        // Nothing has happened before the transaction begins: safe to begin again on another
+        // connection when the first turns out closed.
+        let txn = retried(|| db.begin()).await?;
         take_write_lock(&txn).await?;
         let volgnummer = store::register_teller::last_volgnummer(&txn)
             .await?

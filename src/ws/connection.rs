@@ -178,7 +178,7 @@ impl Connection {
                     return Some(Some((4429, "Too many initialisation requests".to_owned())));
                 }
                 self.initialised = true;
-                match auth::caller_from_init_payload(&self.state.db, &payload).await {
+                match auth::caller_from_init_payload(&self.state.reads(), &payload).await {
                     Ok(caller) => self.caller = caller,
                     Err(err) => {
                         tracing::error!(error = %err.detail(), "cannot look up the API token of a WebSocket connection");
@@ -265,7 +265,7 @@ impl Connection {
         if self.revoked {
             return Ok(None);
         }
-        match auth::store::is_active(&self.state.db, caller.token_id).await {
+        match auth::store::is_active(&self.state.reads(), caller.token_id).await {
             Ok(true) => Ok(Some(caller.clone())),
             Ok(false) => {
                 self.revoked = true;
@@ -283,7 +283,7 @@ impl Connection {
     async fn token_revoked(&mut self) -> bool {
         let Some(caller) = &self.caller else { return false };
         if !self.revoked {
-            match auth::store::is_active(&self.state.db, caller.token_id).await {
+            match auth::store::is_active(&self.state.reads(), caller.token_id).await {
                 Ok(active) => self.revoked = !active,
                 Err(err) => {
                     tracing::warn!(error = %err.detail(), "cannot re-check the API token of a WebSocket connection")
