@@ -25,7 +25,7 @@ pub const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
 /// Times an operation is tried when its connection keeps turning out closed: after a loss has
 /// been noticed the pool tests every connection older than it, so a second try normally
 /// succeeds; the third covers a loss noticed while the second was already under way.
-const ATTEMPTS: usize = 3;
+pub const ATTEMPTS: usize = 3;
 
 /// PostgreSQL's SQLSTATEs for a session the server ended: `admin_shutdown` (a terminated backend,
 /// a fast shutdown) and `crash_shutdown` (another backend crashed and took the others along).
