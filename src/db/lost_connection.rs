@@ -24,8 +24,14 @@ pub const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
 
 /// Times an operation is tried when its connection keeps turning out closed: after a loss has
 /// been noticed the pool tests every connection older than it, so a second try normally
-/// succeeds; the third covers a loss noticed while the second was already under way.
-pub const ATTEMPTS: usize = 3;
+/// succeeds. The others cover a database that is still ending its connections one by one (a
+/// restart, `pg_terminate_backend` over many sessions), which can end the next connection just
+/// after it was handed out.
+pub const ATTEMPTS: u32 = 4;
+
+/// The pause before the second attempt; it doubles for each one after (10, 20, 40 ms), so that
+/// a database ending its connections has finished before the last attempt.
+const FIRST_PAUSE: Duration = Duration::from_millis(10);
 
 /// PostgreSQL's SQLSTATEs for a session the server ended: `admin_shutdown` (a terminated backend,
 /// a fast shutdown) and `crash_shutdown` (another backend crashed and took the others along).
@@ -100,7 +106,7 @@ pub fn test_if_stale<'c, C: Connection>(
 }
 
 /// Runs `operation` and, when its connection turns out closed, notes the loss and runs it again
-/// (at most [`ATTEMPTS`] times in all). Only for operations that can be repeated without harm: a
+/// after a short pause (at most [`ATTEMPTS`] times in all). Only for operations that can be repeated without harm: a
 /// read, or the start of a transaction.
 ///
 /// # Errors
@@ -119,6 +125,7 @@ where
                     return Err(err);
                 }
                 tracing::info!(error = %err, attempt, "the database had closed the connection; trying another");
+                tokio::time::sleep(FIRST_PAUSE * (1 << (attempt - 1))).await;
                 attempt += 1;
             }
             result => return result,
@@ -177,7 +184,7 @@ mod tests {
         })
         .await;
         assert!(failed.as_ref().is_err_and(is_lost_connection));
-        assert_eq!(tries.load(Ordering::Relaxed), ATTEMPTS);
+        assert_eq!(u32::try_from(tries.load(Ordering::Relaxed)).ok(), Some(ATTEMPTS));
     }
 
     #[test]
