@@ -9,12 +9,14 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, Databa
 
 use crate::error::AppError;
 
+mod kept_connections;
 mod known;
 pub mod lost_connection;
 mod retried_reads;
 mod routing;
+pub use kept_connections::KeptConnections;
 pub use known::KnownRegistry;
-pub use retried_reads::RetriedReads;
+pub use retried_reads::{RetriedReads, StatementCounter};
 pub use routing::{Databases, ReadConnection};
 
 /// Longest a request waits for a database connection. While the database is down the pool keeps

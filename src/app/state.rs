@@ -169,7 +169,7 @@ impl AppState {
     /// The primary for reads outside GraphQL (API tokens, downloads), each read sent again when
     /// its pooled connection turns out closed.
     pub fn reads(&self) -> RetriedReads {
-        RetriedReads::new(self.db.clone())
+        RetriedReads::keeping(self.db.clone(), self.databases.primary_kept(), None)
     }
 
     /// The metrics in the Prometheus text format, with the gauges read now (the change log's

@@ -80,8 +80,14 @@ pub fn note_lost_connection() {
 /// Whether a pooled connection must be pinged before it is handed out: when it has been idle for
 /// [`IDLE_BEFORE_PING`], or when a connection loss was noticed after it was last released.
 pub fn needs_ping(meta: &PoolConnectionMetadata) -> bool {
+    may_be_stale(meta.idle_for)
+}
+
+/// Whether a connection idle for `idle_for` until now may have been closed: idle for
+/// [`IDLE_BEFORE_PING`], or idle since before a connection loss was noticed.
+pub fn may_be_stale(idle_for: Duration) -> bool {
     let loss = LAST_LOSS.load(Ordering::Relaxed).checked_sub(1);
-    stale(meta.idle_for, nanos_since_epoch(Instant::now()), loss)
+    stale(idle_for, nanos_since_epoch(Instant::now()), loss)
 }
 
 /// [`needs_ping`] for a connection idle for `idle_for` at `now`, the last loss noticed at

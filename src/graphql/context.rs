@@ -93,7 +93,7 @@ pub async fn enter_moment(ctx: &Context<'_>, moment: Option<DateTime<Utc>>) -> R
     };
     let known = views.databases.known_at(Some(moment)).await?;
     let conn = super::pipeline::counted(known.conn, &views.report);
-    let loaders = fresh_loaders(&conn, &views.queue, &views.report);
+    let loaders = fresh_loaders(RetriedReads::new(conn.clone()), &views.queue, &views.report);
     let view = Arc::new(MomentView { conn, loaders });
     if let Ok(mut all) = views.views.lock() {
         all.insert(key.to_owned(), view);
@@ -157,12 +157,18 @@ pub fn db(ctx: &Context<'_>) -> Result<DatabaseConnection, AppError> {
     ctx.data::<DatabaseConnection>().cloned().map_err(|_| AppError::Internal("schema has no database".to_owned()))
 }
 
-/// The request's connection for the reads of a query's root fields: [`db`], each read sent
-/// again when its pooled connection turns out closed.
+/// The request's connection for the reads of a query's root fields: [`db`], its reads on the
+/// connections that reads keep of its pool (outside a moment) and each sent again when its
+/// pooled connection turns out closed.
 ///
 /// # Errors
 /// An internal error if the schema was built without a connection.
 pub fn reads(ctx: &Context<'_>) -> Result<RetriedReads, AppError> {
+    if moment_view(ctx).is_none()
+        && let Ok(reads) = ctx.data::<RetriedReads>()
+    {
+        return Ok(reads.clone());
+    }
     db(ctx).map(RetriedReads::new)
 }
 
@@ -229,9 +235,9 @@ const MAX_BATCH_SIZE: usize = 10_000;
 /// operation runs under [`run_until_idle`]. A batch holds every key of its round, up to a bound
 /// well below the bind-parameter limits of SQLite (32,766) and PostgreSQL (65,535);
 /// async-graphql's default of 1,000 split the larger rounds.
-pub fn fresh_loaders(db: &DatabaseConnection, queue: &BatchQueue, report: &Arc<RequestReport>) -> Loaders {
+pub fn fresh_loaders(reads: RetriedReads, queue: &BatchQueue, report: &Arc<RequestReport>) -> Loaders {
     let spawner = queue.clone();
-    DataLoader::new(Db::new(db.clone(), report.clone()), move |job| spawner.spawn(job))
+    DataLoader::new(Db::new(reads, report.clone()), move |job| spawner.spawn(job))
         .delay(Duration::ZERO)
         .max_batch_size(MAX_BATCH_SIZE)
 }

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use async_graphql::dataloader::Loader;
-use sea_orm::DatabaseConnection;
 
 use super::pipeline::RequestReport;
 use crate::db::RetriedReads;
@@ -31,10 +30,10 @@ pub struct Db {
 }
 
 impl Db {
-    /// Loads from `conn` (each read sent again if its connection turns out closed), counting
+    /// Loads through `conn` (each read sent again if its connection turns out closed), counting
     /// every batch in `report`.
-    pub fn new(conn: DatabaseConnection, report: Arc<RequestReport>) -> Self {
-        Self { conn: RetriedReads::new(conn), report, provincies_read_along: Mutex::default() }
+    pub fn new(conn: RetriedReads, report: Arc<RequestReport>) -> Self {
+        Self { conn, report, provincies_read_along: Mutex::default() }
     }
 
     /// The province with this ID, when this request read it along with a municipality.

@@ -28,7 +28,7 @@ use super::guard::{QueryGuard, SelectedOperation};
 use super::mutation::Mutation;
 use super::parsed_documents::ParsedDocuments;
 use super::subscription::Subscription;
-use crate::db::Databases;
+use crate::db::{Databases, RetriedReads};
 
 /// What the caller of `Schema::execute` learns about its request, without parsing the query
 /// again: the operation it ran (as the guard found it), the SQL statements and DataLoader batches
@@ -249,21 +249,23 @@ impl Pipeline {
         if let Some(selected) = selected {
             report.set_operation(selected);
         }
-        let conn = if kind == Some(OperationType::Query) {
+        let (conn, kept) = if kind == Some(OperationType::Query) {
             let chosen = self.databases.for_read(report.min_volgnummer).await;
             if chosen.volgnummer.is_some() {
                 report.count_statement();
             }
             report.set_volgnummer(chosen.volgnummer);
-            chosen.conn
+            (chosen.conn, chosen.kept)
         } else {
-            self.databases.primary().clone()
+            (self.databases.primary().clone(), self.databases.primary_kept())
         };
         let queue = BatchQueue::default();
         let conn = counted(conn, &report);
-        let loaders = fresh_loaders(&conn, &queue, &report);
+        let counting = report.clone();
+        let reads = RetriedReads::keeping(conn.clone(), kept, Some(Arc::new(move || counting.count_statement())));
+        let loaders = fresh_loaders(reads.clone(), &queue, &report);
         let moments = MomentViews::new(self.databases.clone(), queue.clone(), report);
-        let request = request.data(loaders).data(queue.clone()).data(conn).data(moments);
+        let request = request.data(loaders).data(queue.clone()).data(conn).data(reads).data(moments);
         Ok(Prepared { operation_name: request.operation_name.clone(), request, queue, orders, kind })
     }
 }
