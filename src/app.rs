@@ -37,7 +37,7 @@ pub(crate) mod state;
 
 pub use layers::REQUEST_ID;
 pub use state::{
-    AppState, KEEP_ALIVE, MAX_BODY_BYTES, MAX_CONCURRENT_REQUESTS, MAX_RESPONSE_BYTES, Options,
+    AppState, KEEP_ALIVE, MAX_BODY_BYTES, MAX_CONCURRENT_REQUESTS, MAX_RESPONSE_BYTES, Options, SharedState,
     default_running_requests,
 };
 

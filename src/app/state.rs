@@ -18,9 +18,21 @@ use crate::export::base::BaseUrl;
 use crate::graphql::{Api, SchemaOptions, build_api_over};
 use crate::ws::sockets::Sockets;
 
-/// Everything a request handler needs, cloned cheaply into each.
+/// Everything a request handler needs, cloned into each: one reference count (axum clones the
+/// state for every request, and a clone of every field was measurable on a lookup).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<SharedState>);
+
+impl std::ops::Deref for AppState {
+    type Target = SharedState;
+
+    fn deref(&self) -> &SharedState {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+pub struct SharedState {
     /// The primary database's pool.
     pub db: DatabaseConnection,
     /// The primary and its read replicas, as queries choose among them.
@@ -161,7 +173,8 @@ impl AppState {
         let slots = options.max_running_requests.unwrap_or_else(|| default_running_requests(&db));
         let admission = Arc::new(Admission::new(slots));
         let metrics = Arc::new(metrics::Metrics::default());
-        Self { db, databases, feed, schema, options, sockets: Sockets::default(), permits, admission, metrics }
+        let sockets = Sockets::default();
+        Self(Arc::new(SharedState { db, databases, feed, schema, options, sockets, permits, admission, metrics }))
     }
 }
 
