@@ -24,6 +24,12 @@ pub use routing::{Databases, ReadConnection};
 /// so that clients and load balancers hear of an outage at once instead of piling up.
 pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// SQLite's page cache per connection (`PRAGMA cache_size`; negative: in KiB), an eighth of
+/// SQLite's default of 2 MiB. Each of the pool's connections caches pages of the same file, which
+/// the operating system caches once more; at the default the eight caches held about 10 MiB of
+/// the server's peak for the bench's large scale, at equal throughput (bench/RESULTS.md).
+const SQLITE_PAGE_CACHE: &str = "-256";
+
 /// Opens a connection pool. SQLite gets a single writer-friendly setup; PostgreSQL a pool sized
 /// for a server.
 ///
@@ -48,6 +54,7 @@ pub async fn connect_with(url: &str, max_connections: Option<u32>) -> Result<Dat
         // An in-memory SQLite database exists per connection: keep exactly one.
         let connections = if url.contains(":memory:") { 1 } else { max_connections.unwrap_or(8) };
         options.max_connections(connections.max(1)).min_connections(1);
+        options.map_sqlx_sqlite_opts(|sqlite| sqlite.pragma("cache_size", SQLITE_PAGE_CACHE));
     } else {
         options
             .max_connections(max_connections.unwrap_or(20).max(1))
@@ -165,5 +172,14 @@ mod tests {
         assert_eq!(pool_size(&url, Some(0)).await, 1, "a pool needs a connection");
         assert_eq!(pool_size("sqlite::memory:", Some(5)).await, 1, "one in-memory database per connection");
         let _ = std::fs::remove_file(file);
+    }
+
+    #[tokio::test]
+    async fn every_sqlite_connection_has_the_small_page_cache() {
+        let conn = connect("sqlite::memory:").await.unwrap_or_else(|err| panic!("{}", err.detail()));
+        let statement = sea_orm::Statement::from_string(DatabaseBackend::Sqlite, "PRAGMA cache_size");
+        let row = conn.query_one_raw(statement).await.ok().flatten();
+        let pages = row.and_then(|row| row.try_get_by_index::<i64>(0).ok());
+        assert_eq!(pages.map(|p| p.to_string()), Some(SQLITE_PAGE_CACHE.to_owned()));
     }
 }
