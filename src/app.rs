@@ -69,7 +69,7 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn metrics_text(State(state): State<AppState>) -> Response {
-    state.metrics.read_feed_position(&state.db).await;
+    state.metrics.read_feed_position(&state.reads()).await;
     let text = state.render_metrics();
     ([(header::CONTENT_TYPE, metrics::CONTENT_TYPE)], text).into_response()
 }

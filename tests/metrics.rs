@@ -146,3 +146,37 @@ async fn the_slowest_subscriber_shows_as_the_feeds_lag() {
     .expect("the feed broadcasts the writes");
     assert_eq!(sample(&broadcast, "fusieregister_feed_slowest_subscriber_lag"), Some(2.0), "{broadcast}");
 }
+
+/// A connection that reads keep between their statements is idle, not in use, to an operator.
+#[tokio::test]
+async fn connections_kept_by_reads_count_as_idle() {
+    let db = common::concurrent_database().await;
+    let pool_at_rest = || match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            pool.size() >= 1 && pool.num_idle() == pool.size() as usize
+        }
+        _ => {
+            let pool = db.get_sqlite_connection_pool();
+            pool.size() >= 1 && pool.num_idle() == pool.size() as usize
+        }
+    };
+    // The seeding's connections come back to the pool from tasks of their own.
+    for _ in 0..100 {
+        if pool_at_rest() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(pool_at_rest(), "the pool did not settle");
+    let state = AppState::new(db.clone());
+    let app = router(state.clone());
+    post(&app, r#"query Opzoeken { gemeente(code: "GM0363") { naam } }"#).await;
+    let kept = state.databases.primary_kept().map(|kept| kept.idle_count());
+    assert_eq!(kept, Some(1), "the lookup's connection is kept");
+
+    let text = scrape(&app).await;
+    assert_eq!(sample(&text, "fusieregister_database_pool_in_use_connections"), Some(0.0), "{text}");
+    let open = sample(&text, "fusieregister_database_pool_connections");
+    assert_eq!(sample(&text, "fusieregister_database_pool_idle_connections"), open, "{text}");
+}

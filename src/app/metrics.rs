@@ -239,7 +239,7 @@ impl Metrics {
 
     /// Reads the newest `volgnummer` of the change log. A failed read leaves the last figure and
     /// is logged; the database's own state is what `/readyz` reports.
-    pub async fn read_feed_position(&self, db: &DatabaseConnection) {
+    pub async fn read_feed_position(&self, db: &impl sea_orm::ConnectionTrait) {
         match crate::store::wijziging::latest(db).await {
             Ok(newest) => {
                 self.last_volgnummer.set(newest);
@@ -250,7 +250,8 @@ impl Metrics {
 
     /// The metrics in the Prometheus text format, the gauges read now.
     pub fn render(&self, db: &DatabaseConnection, feed: &Feed, now: &Gauges) -> String {
-        let (size, idle) = pool_figures(db);
+        let (size, idle_in_pool) = pool_figures(db);
+        let idle = idle_in_pool.saturating_add(now.kept_idle_connections);
         self.pool_connections.set(i64::from(size));
         self.pool_idle.set(gauge_value(idle));
         self.pool_in_use.set(gauge_value((size as usize).saturating_sub(idle)));
@@ -272,6 +273,9 @@ pub struct Gauges {
     pub open_websockets: usize,
     /// Admitted requests waiting for their turn to execute.
     pub waiting_requests: usize,
+    /// Connections that reads keep between their statements, idle now: out of the pool's own
+    /// idle count, but idle all the same (see `crate::db::KeptConnections`).
+    pub kept_idle_connections: usize,
 }
 
 fn gauge_value(n: usize) -> i64 {

@@ -193,6 +193,7 @@ impl AppState {
         let now = metrics::Gauges {
             open_websockets: self.sockets.open(),
             waiting_requests: admitted.saturating_sub(executing),
+            kept_idle_connections: self.databases.primary_kept().map_or(0, |kept| kept.idle_count()),
         };
         self.metrics.render(&self.db, &self.feed, &now)
     }
