@@ -26,7 +26,7 @@ pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// SQLite's page cache per connection (`PRAGMA cache_size`; negative: in KiB), an eighth of
 /// SQLite's default of 2 MiB. Each of the pool's connections caches pages of the same file, which
-/// the operating system caches once more; at the default the eight caches held about 10 MiB of
+/// the operating system caches once more; at the default the eight caches held about 8 MiB of
 /// the server's peak for the bench's large scale, at equal throughput (bench/RESULTS.md).
 const SQLITE_PAGE_CACHE: &str = "-256";
 
