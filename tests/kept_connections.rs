@@ -14,20 +14,6 @@ use fusieregister::db::{KeptConnections, RetriedReads};
 use fusieregister::entity::gemeente;
 use sea_orm::{ColumnTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
 
-/// The pool's connections, and how many of them are idle in the pool itself.
-fn pool_counts(conn: &DatabaseConnection) -> (u32, usize) {
-    match conn.get_database_backend() {
-        DatabaseBackend::Postgres => {
-            let pool = conn.get_postgres_connection_pool();
-            (pool.size(), pool.num_idle())
-        }
-        _ => {
-            let pool = conn.get_sqlite_connection_pool();
-            (pool.size(), pool.num_idle())
-        }
-    }
-}
-
 fn max_connections(conn: &DatabaseConnection) -> u32 {
     match conn.get_database_backend() {
         DatabaseBackend::Postgres => conn.get_postgres_connection_pool().options().get_max_connections(),
@@ -70,11 +56,11 @@ async fn reads_one_after_the_other_share_one_kept_connection_that_goes_back_when
     // sqlx returns connections to the pool from tasks of their own: wait until the seeding's
     // have all come back, so that what follows is this test's doing alone.
     let settled = || {
-        let (size, idle_in_pool) = pool_counts(&conn);
+        let (size, idle_in_pool) = common::pool_counts(&conn);
         size >= 1 && idle_in_pool == usize::try_from(size).unwrap()
     };
     assert!(eventually(settled).await, "the pool did not settle");
-    let (size_before, _) = pool_counts(&conn);
+    let (size_before, _) = common::pool_counts(&conn);
 
     for _ in 0..5 {
         assert_eq!(amsterdam(&reads).await, "Amsterdam");
@@ -82,7 +68,7 @@ async fn reads_one_after_the_other_share_one_kept_connection_that_goes_back_when
     assert_eq!(statements.load(Ordering::Relaxed), 5, "every statement is counted");
     // One connection served all five and stayed out of the pool between them.
     assert_eq!(kept.idle_count(), 1);
-    let (size, idle_in_pool) = pool_counts(&conn);
+    let (size, idle_in_pool) = common::pool_counts(&conn);
     assert_eq!(idle_in_pool, usize::try_from(size).unwrap() - 1, "the kept connection is not in the pool");
     assert_eq!(size, size_before, "no connection was opened for the reads");
 

@@ -151,15 +151,9 @@ async fn the_slowest_subscriber_shows_as_the_feeds_lag() {
 #[tokio::test]
 async fn connections_kept_by_reads_count_as_idle() {
     let db = common::concurrent_database().await;
-    let pool_at_rest = || match db.get_database_backend() {
-        sea_orm::DatabaseBackend::Postgres => {
-            let pool = db.get_postgres_connection_pool();
-            pool.size() >= 1 && pool.num_idle() == pool.size() as usize
-        }
-        _ => {
-            let pool = db.get_sqlite_connection_pool();
-            pool.size() >= 1 && pool.num_idle() == pool.size() as usize
-        }
+    let pool_at_rest = || {
+        let (size, idle_in_pool) = common::pool_counts(&db);
+        size >= 1 && idle_in_pool == size as usize
     };
     // The seeding's connections come back to the pool from tasks of their own.
     for _ in 0..100 {

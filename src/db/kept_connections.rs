@@ -175,7 +175,10 @@ where
             idle.push(Idle { conn, since: Instant::now() });
         }
     }
+}
 
+/// What needs no statement, and so no more of sqlx than a pool.
+impl<DB: Database> Kept<DB> {
     /// Hands the connections idle for [`IDLE_BEFORE_PING`] or longer back to the pool, and all
     /// of them once the pool is closing (whose `close` waits for every connection to return).
     fn give_back_idle(&self) {
@@ -206,13 +209,7 @@ const WRITERS_RESERVE: u32 = 2;
 const SWEEP_EVERY: Duration = Duration::from_millis(250);
 
 /// Every [`SWEEP_EVERY`], gives idle connections back to the pool, until the list is dropped.
-async fn give_back_idle_connections<DB>(kept: Weak<Kept<DB>>)
-where
-    DB: Database,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    SqlxValues: IntoArguments<DB>,
-    QueryResult: From<DB::Row>,
-{
+async fn give_back_idle_connections<DB: Database>(kept: Weak<Kept<DB>>) {
     let mut ticks = tokio::time::interval(SWEEP_EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

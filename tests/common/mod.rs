@@ -165,3 +165,17 @@ pub async fn data_and_statements(schema: &impl Executor, query: &str, variables:
     assert!(response.get("errors").is_none(), "unexpected errors: {response:#}");
     (response["data"].clone(), report.statements())
 }
+
+/// The connections of `conn`'s pool, and how many of them are idle in the pool itself.
+pub fn pool_counts(conn: &DatabaseConnection) -> (u32, usize) {
+    match conn.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => {
+            let pool = conn.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        _ => {
+            let pool = conn.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+    }
+}
