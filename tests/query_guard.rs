@@ -188,3 +188,15 @@ async fn suggestions_can_be_switched_off() {
     assert!(message(common::run(&with, query, json!({})).await).contains("Did you mean"));
     assert!(!message(common::run(&without, query, json!({})).await).contains("Did you mean"));
 }
+
+#[tokio::test]
+async fn skip_and_include_read_a_variables_default() {
+    let schema = common::schema().await;
+    let query = r#"query($ja: Boolean = true, $nee: Boolean = false) { gemeente(code: "GM0363") {
+        naam @include(if: $ja) code @skip(if: $ja) ... @include(if: $nee) { versie } provincie @skip(if: $nee) { code } } }"#;
+    let amsterdam = &common::data(&schema, query, json!({})).await["gemeente"];
+    assert_eq!(amsterdam, &json!({ "naam": "Amsterdam", "provincie": { "code": "PV27" } }));
+    // A value given wins over the default.
+    let given = &common::data(&schema, query, json!({ "ja": false })).await["gemeente"];
+    assert_eq!(given, &json!({ "code": "GM0363", "provincie": { "code": "PV27" } }));
+}

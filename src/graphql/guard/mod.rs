@@ -209,10 +209,12 @@ impl QueryGuard {
             .map_err(|err| unmeasurable(err, &self.limits))?;
         check_measure(&measure, &self.limits).map_err(Refusal::into_server_error)?;
         variables::check_required(document, operation_name.as_deref(), &variables)?;
-        Ok(selected_operation(document, operation_name.as_deref()).map(|(name, operation)| SelectedOperation {
-            kind: operation.node.ty,
-            name: name.map(ToString::to_string),
-        }))
+        let defaults = variables::missing_defaults(document, operation_name.as_deref(), &variables);
+        let selected = selected_operation(document, operation_name.as_deref()).map(|(name, operation)| {
+            SelectedOperation { kind: operation.node.ty, name: name.map(ToString::to_string) }
+        });
+        request.variables.extend(defaults);
+        Ok(selected)
     }
 }
 

@@ -1,9 +1,12 @@
-//! Variable values that the GraphQL spec's CoerceVariableValues refuses before execution: a
-//! non-null variable without a value or default, or given `null`.
+//! Variable values as the GraphQL spec's CoerceVariableValues makes them before execution: a
+//! non-null variable without a value or default, or given `null`, is refused; a variable without
+//! a value takes its default.
 //!
-//! async-graphql leaves both to the resolver that reads the argument, which fails there with
-//! an unclassified error in a `200` answer; the spec makes them request errors, answered
-//! before any field runs.
+//! async-graphql leaves the refusals to the resolver that reads the argument, which fails there
+//! with an unclassified error in a `200` answer; the spec makes them request errors, answered
+//! before any field runs. It reads the defaults where an argument uses the variable, but not
+//! where `@skip(if:)` or `@include(if:)` does: without the default filled in, a field under
+//! `@include(if: $v)` with `$v: Boolean = true` was left out.
 
 use async_graphql::parser::types::{ExecutableDocument, OperationDefinition};
 use async_graphql::{Name, Positioned, ServerError, Value, Variables};
@@ -53,6 +56,24 @@ pub fn check_required(
     Ok(())
 }
 
+/// The declared defaults of the selected operation's variables that were given no value.
+pub fn missing_defaults(
+    document: &ExecutableDocument,
+    operation_name: Option<&str>,
+    variables: &Variables,
+) -> Vec<(Name, Value)> {
+    let Some((_, operation)) = selected_operation(document, operation_name) else {
+        return Vec::new();
+    };
+    operation
+        .node
+        .variable_definitions
+        .iter()
+        .filter(|definition| !variables.contains_key(&definition.node.name.node))
+        .filter_map(|definition| Some((definition.node.name.node.clone(), definition.node.default_value()?.clone())))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +110,15 @@ mod tests {
             check("query Q($c: String!) { gemeente(code: $c) { naam } }", None, serde_json::json!({"c": "GM0363"})),
             Ok(())
         );
+    }
+
+    #[test]
+    fn defaults_fill_only_variables_without_a_value() {
+        let query = "query Q($a: Boolean = true, $b: Int = 3, $c: String, $d: Date = null) { provincies { code } }";
+        let document = async_graphql::parser::parse_query(query).unwrap();
+        let given = Variables::from_json(serde_json::json!({"b": 4}));
+        let filled = missing_defaults(&document, None, &given);
+        assert_eq!(filled, vec![(Name::new("a"), Value::Boolean(true)), (Name::new("d"), Value::Null)]);
     }
 
     #[test]
