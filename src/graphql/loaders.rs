@@ -36,6 +36,11 @@ impl Db {
         Self { conn, report, provincies_read_along: Mutex::default() }
     }
 
+    /// The report of the request these loaders belong to.
+    pub fn report(&self) -> &RequestReport {
+        &self.report
+    }
+
     /// The province with this ID, when this request read it along with a municipality.
     pub fn provincie_read_along(&self, id: i32) -> Option<provincie::Model> {
         let read = self.provincies_read_along.lock().unwrap_or_else(PoisonError::into_inner);

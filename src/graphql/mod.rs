@@ -11,6 +11,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod parsed_documents;
 pub mod pipeline;
+pub mod prebuilt;
 pub mod query;
 pub mod scalars;
 pub mod subscription;

@@ -42,6 +42,7 @@ pub struct RequestReport {
     volgnummer: Mutex<Option<i64>>,
     statements: AtomicU64,
     batches: AtomicU64,
+    prebuilt: AtomicU64,
 }
 
 impl RequestReport {
@@ -69,6 +70,17 @@ impl RequestReport {
     /// DataLoader batches the request ran.
     pub fn batches(&self) -> u64 {
         self.batches.load(Ordering::Relaxed)
+    }
+
+    /// Municipalities answered without a resolver per field ([`super::prebuilt`]), counted at
+    /// the top of each built answer.
+    pub fn prebuilt(&self) -> u64 {
+        self.prebuilt.load(Ordering::Relaxed)
+    }
+
+    /// Counts `answers` built without a resolver per field.
+    pub fn count_prebuilt(&self, answers: usize) {
+        self.prebuilt.fetch_add(u64::try_from(answers).unwrap_or(u64::MAX), Ordering::Relaxed);
     }
 
     /// Counts one DataLoader batch.

@@ -8,6 +8,7 @@ use futures_util::future::try_join_all;
 use super::connection::{MAX_PAGE_SIZE, connection_types, window};
 use super::context::{enter_moment, in_round, one, reads};
 use super::loaders::{FusieSleutel, GemeenteCode, GemeenteCodeMetProvincie};
+use super::prebuilt::{self, Prebuilt};
 use super::scalars::{Date, DateTime};
 use super::types::{
     AmbtelijkeFusie, Centrumconstructie, Evaluatie, Fusieorganisatie, Gemeente, Herindeling, Node, Onderzoek,
@@ -22,7 +23,7 @@ use crate::store::gemeente::GemeenteFilter;
 use crate::store::herindeling::HerindelingFilter;
 use crate::store::{self, Slice, Total, Window};
 
-connection_types!(GemeenteConnection, GemeenteEdge, Gemeente, "municipalities");
+connection_types!(GemeenteConnection, GemeenteEdge, Prebuilt<Gemeente>, "municipalities");
 connection_types!(AmbtelijkeFusieConnection, AmbtelijkeFusieEdge, AmbtelijkeFusie, "ambtelijke fusies");
 connection_types!(FusieorganisatieConnection, FusieorganisatieEdge, Fusieorganisatie, "fusieorganisaties");
 connection_types!(CentrumconstructieConnection, CentrumconstructieEdge, Centrumconstructie, "centrumconstructies");
@@ -129,7 +130,7 @@ impl Query {
             desc = "The registry as it was known at this moment (formal history): this field and everything below it answer as the register had recorded them then. Without it, as known now."
         )]
         bekend_op: Option<DateTime>,
-    ) -> Result<Option<Gemeente>, AppError> {
+    ) -> Result<Option<Prebuilt<Gemeente>>, AppError> {
         enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
         let code = CbsCode::parse(&code).map_err(|e| AppError::bad_input("code", e.to_string()))?;
         let found = if ctx.look_ahead().field("provincie").exists() {
@@ -137,7 +138,10 @@ impl Query {
         } else {
             one(ctx, GemeenteCode(code.to_string())).await?
         };
-        Ok(found.map(Gemeente))
+        Ok(match found {
+            Some(row) => Some(prebuilt::gemeente(ctx, row).await),
+            None => None,
+        })
     }
 
     /// Municipalities, ordered by CBS code.
@@ -164,7 +168,7 @@ impl Query {
         let (conn, total) = (reads(ctx)?, total_wanted(ctx));
         let slice =
             in_round(ctx, async move { Ok(store::gemeente::list(&conn, &filter, window, total).await?) }).await?;
-        Ok(GemeenteConnection::from_page(slice.rows.into_iter().map(Gemeente).collect(), window, slice.total))
+        Ok(GemeenteConnection::from_page(prebuilt::gemeente_nodes(ctx, slice.rows).await, window, slice.total))
     }
 
     /// The twelve provinces, ordered by name.

@@ -100,8 +100,18 @@ async fn deelnames_of(
     if let Some(Date(d)) = peildatum {
         rows.retain(|row| row.runs_on(d));
     }
-    rows.sort_by_key(|row| (row.begindatum, row.id));
+    rows.sort_by_key(deelname_order);
     Ok(rows)
+}
+
+/// The API's order of deelnames: by begin date, an unknown one first, then as entered.
+pub(crate) fn deelname_order(row: &deelname::Model) -> (Option<chrono::NaiveDate>, i32) {
+    (row.begindatum, row.id)
+}
+
+/// The API's order of ambtelijke fusies: by begin date, an unknown one first, then by key.
+pub(crate) fn fusie_order(a: &ambtelijke_fusie::Model, b: &ambtelijke_fusie::Model) -> std::cmp::Ordering {
+    (a.begindatum, &a.sleutel).cmp(&(b.begindatum, &b.sleutel))
 }
 
 /// The municipalities of `rows` with one of `rollen`, each once, ordered by CBS code.

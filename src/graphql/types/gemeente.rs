@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashSet};
 use async_graphql::{Context, ID, Object};
 
 use super::bron::{Bron, bronnen};
-use super::fusie::{AmbtelijkeFusie, Deelname};
+use super::fusie::{AmbtelijkeFusie, Deelname, deelname_order, fusie_order};
 use super::herindeling::Herindeling;
 use super::wijziging::{Wijziging, history_of};
 use crate::domain::{HerindelingRol, NodeId};
@@ -171,7 +171,7 @@ impl Gemeente {
         if let Some(Date(d)) = peildatum {
             rows.retain(|row| row.runs_on(d));
         }
-        rows.sort_by_key(|row| (row.begindatum, row.id));
+        rows.sort_by_key(deelname_order);
         Ok(rows.into_iter().map(Deelname).collect())
     }
 
@@ -190,7 +190,7 @@ impl Gemeente {
             .map(|row| row.ambtelijke_fusie_id)
             .collect();
         let mut fusies: Vec<_> = several(ctx, ids.into_iter().map(FusieId)).await?.into_values().collect();
-        fusies.sort_by(|a, b| (a.begindatum, &a.sleutel).cmp(&(b.begindatum, &b.sleutel)));
+        fusies.sort_by(fusie_order);
         Ok(fusies.into_iter().map(AmbtelijkeFusie::from).collect())
     }
 

@@ -1,0 +1,291 @@
+//! Answers built from a [`super::plan`], one level of the selection at a time: for all the rows
+//! of a level, each relation is one load through the request's DataLoader (the statements the
+//! resolvers would send, no more), the rows below are built once each, and every row's object
+//! is put together from its columns and its relations' values.
+
+use std::collections::{BTreeSet, HashMap};
+
+use async_graphql::{Context, InputType, Name, ScalarType, Value};
+use futures_util::future::{BoxFuture, try_join_all};
+
+use super::plan::{DeelnameVeld, FusieVeld, FusieVeldSoort, GemeenteVeld, Plan, ProvincieVeld};
+use crate::domain::{NodeId, Vorm};
+use crate::entity::{ambtelijke_fusie, deelname, gemeente, provincie};
+use crate::error::AppError;
+use crate::graphql::context::{loaders, several};
+use crate::graphql::loaders::{DeelnamesOfFusie, DeelnamesOfGemeente, FusieId, GemeenteId, ProvincieId};
+use crate::graphql::scalars::Date;
+use crate::graphql::types::{deelname_order, fusie_order, onzekere_velden};
+
+/// A relation's value for every parent row, by the parent's ID; `None` for a column.
+type Related = Option<HashMap<i32, Value>>;
+
+/// The objects of `rows` as `plan` asks them, in the order of `rows`.
+pub fn gemeente_objects<'a>(
+    ctx: &'a Context<'a>,
+    rows: &'a [gemeente::Model],
+    plan: &'a Plan<GemeenteVeld>,
+) -> BoxFuture<'a, Result<Vec<Value>, AppError>> {
+    Box::pin(async move {
+        let related = try_join_all(plan.iter().map(|(_, veld)| gemeente_relation(ctx, rows, veld))).await?;
+        Ok(rows
+            .iter()
+            .map(|row| {
+                object(plan.iter().zip(&related).map(|((key, veld), related)| {
+                    let value = match veld {
+                        GemeenteVeld::Typename => Value::from("Gemeente"),
+                        GemeenteVeld::Id => id(NodeId::Gemeente(row.code.clone())),
+                        GemeenteVeld::Code => Value::from(row.code.as_str()),
+                        GemeenteVeld::Naam => Value::from(row.naam.as_str()),
+                        GemeenteVeld::Begindatum => date(row.begindatum),
+                        GemeenteVeld::Einddatum => date(row.einddatum),
+                        GemeenteVeld::TooiUri => text(row.tooi_uri.as_deref()),
+                        GemeenteVeld::Opmerking => text(row.opmerking.as_deref()),
+                        GemeenteVeld::Versie => Value::from(row.versie),
+                        GemeenteVeld::Provincie(_)
+                        | GemeenteVeld::AmbtelijkeFusies(..)
+                        | GemeenteVeld::Deelnames(..) => of_parent(related, row.id),
+                    };
+                    (key.clone(), value)
+                }))
+            })
+            .collect())
+    })
+}
+
+async fn gemeente_relation(
+    ctx: &Context<'_>,
+    rows: &[gemeente::Model],
+    veld: &GemeenteVeld,
+) -> Result<Related, AppError> {
+    let related = match veld {
+        GemeenteVeld::Provincie(plan) => {
+            // A lookup read its municipality's province along (`GemeenteCodeMetProvincie`).
+            let mut found: HashMap<i32, provincie::Model> = HashMap::new();
+            let mut missing = BTreeSet::new();
+            let loader = loaders(ctx)?;
+            for id in rows.iter().map(|row| row.provincie_id) {
+                match loader.loader().provincie_read_along(id) {
+                    Some(read) => drop(found.insert(id, read)),
+                    None => drop(missing.insert(id)),
+                }
+            }
+            if !missing.is_empty() {
+                found.extend(
+                    several(ctx, missing.into_iter().map(ProvincieId)).await?.into_iter().map(|(k, v)| (k.0, v)),
+                );
+            }
+            let values: HashMap<i32, Value> = found.iter().map(|(id, p)| (*id, provincie_object(p, plan))).collect();
+            each_required(rows.iter().map(|row| (row.id, row.provincie_id)), &values)?
+        }
+        GemeenteVeld::AmbtelijkeFusies(peildatum, plan) => {
+            let deelnames = several(ctx, rows.iter().map(|row| DeelnamesOfGemeente(row.id))).await?;
+            let ids_of = |gemeente: i32| -> BTreeSet<i32> {
+                deelnames
+                    .get(&DeelnamesOfGemeente(gemeente))
+                    .into_iter()
+                    .flatten()
+                    .filter(|row| peildatum.is_none_or(|d| row.runs_on(d)))
+                    .map(|row| row.ambtelijke_fusie_id)
+                    .collect()
+            };
+            let all: BTreeSet<i32> = rows.iter().flat_map(|row| ids_of(row.id)).collect();
+            let fusies: Vec<ambtelijke_fusie::Model> =
+                several(ctx, all.into_iter().map(FusieId)).await?.into_values().collect();
+            let values: HashMap<i32, Value> =
+                fusies.iter().map(|f| f.id).zip(fusie_objects(ctx, &fusies, plan).await?).collect();
+            let by_id: HashMap<i32, &ambtelijke_fusie::Model> = fusies.iter().map(|f| (f.id, f)).collect();
+            rows.iter()
+                .map(|row| {
+                    let mut own: Vec<&ambtelijke_fusie::Model> =
+                        ids_of(row.id).iter().filter_map(|id| by_id.get(id).copied()).collect();
+                    own.sort_by(|a, b| fusie_order(a, b));
+                    (row.id, list(own.iter().map(|f| f.id), &values))
+                })
+                .collect()
+        }
+        GemeenteVeld::Deelnames(peildatum, plan) => {
+            let deelnames = several(ctx, rows.iter().map(|row| DeelnamesOfGemeente(row.id))).await?;
+            let own_of = |gemeente: i32| -> Vec<&deelname::Model> {
+                running(deelnames.get(&DeelnamesOfGemeente(gemeente)).into_iter().flatten(), *peildatum)
+            };
+            let all: Vec<deelname::Model> = rows.iter().flat_map(|row| own_of(row.id)).cloned().collect();
+            let values: HashMap<i32, Value> =
+                all.iter().map(|d| d.id).zip(deelname_objects(ctx, &all, plan).await?).collect();
+            rows.iter().map(|row| (row.id, list(own_of(row.id).iter().map(|d| d.id), &values))).collect()
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(related))
+}
+
+fn provincie_object(row: &provincie::Model, plan: &Plan<ProvincieVeld>) -> Value {
+    object(plan.iter().map(|(key, veld)| {
+        let value = match veld {
+            ProvincieVeld::Typename => Value::from("Provincie"),
+            ProvincieVeld::Id => id(NodeId::Provincie(row.code.clone())),
+            ProvincieVeld::Code => Value::from(row.code.as_str()),
+            ProvincieVeld::Naam => Value::from(row.naam.as_str()),
+            ProvincieVeld::TooiUri => text(row.tooi_uri.as_deref()),
+        };
+        (key.clone(), value)
+    }))
+}
+
+/// The objects of the fusies `rows` as `plan` asks them, in the order of `rows`.
+fn fusie_objects<'a>(
+    ctx: &'a Context<'a>,
+    rows: &'a [ambtelijke_fusie::Model],
+    plan: &'a Plan<FusieVeld>,
+) -> BoxFuture<'a, Result<Vec<Value>, AppError>> {
+    Box::pin(async move {
+        let related = try_join_all(plan.iter().map(|(_, veld)| fusie_relation(ctx, rows, veld))).await?;
+        Ok(rows
+            .iter()
+            .map(|row| {
+                let applies = |veld: &FusieVeld| veld.only.is_none_or(|vorm| vorm == row.vorm);
+                object(plan.iter().zip(&related).filter(|((_, veld), _)| applies(veld)).map(
+                    |((key, veld), related)| {
+                        let value = match &veld.veld {
+                            FusieVeldSoort::Typename => Value::from(match row.vorm {
+                                Vorm::Fusieorganisatie => "Fusieorganisatie",
+                                Vorm::Centrumconstructie => "Centrumconstructie",
+                            }),
+                            FusieVeldSoort::Id => id(NodeId::AmbtelijkeFusie(row.sleutel.clone())),
+                            FusieVeldSoort::Sleutel => Value::from(row.sleutel.as_str()),
+                            FusieVeldSoort::Naam => Value::from(row.naam.as_str()),
+                            FusieVeldSoort::Afkorting => text(row.afkorting.as_deref()),
+                            FusieVeldSoort::Vorm => row.vorm.to_value(),
+                            FusieVeldSoort::Rechtsvorm => row.rechtsvorm.to_value(),
+                            FusieVeldSoort::RechtsvormOmschrijving => text(row.rechtsvorm_omschrijving.as_deref()),
+                            FusieVeldSoort::Reikwijdte => row.reikwijdte.to_value(),
+                            FusieVeldSoort::Begindatum => date(row.begindatum),
+                            FusieVeldSoort::Einddatum => date(row.einddatum),
+                            FusieVeldSoort::Eindreden => row.eindreden.to_value(),
+                            FusieVeldSoort::EindredenToelichting => text(row.eindreden_toelichting.as_deref()),
+                            FusieVeldSoort::TooiSoId => text(row.tooi_so_id.as_deref()),
+                            FusieVeldSoort::CbsGrCode => text(row.cbs_gr_code.as_deref()),
+                            FusieVeldSoort::OnzekereVelden => onzekere_velden(&row.onzekere_velden).to_value(),
+                            FusieVeldSoort::Opmerking => text(row.opmerking.as_deref()),
+                            FusieVeldSoort::Versie => Value::from(row.versie),
+                            FusieVeldSoort::Deelnames(..) => of_parent(related, row.id),
+                        };
+                        (key.clone(), value)
+                    },
+                ))
+            })
+            .collect())
+    })
+}
+
+async fn fusie_relation(
+    ctx: &Context<'_>,
+    rows: &[ambtelijke_fusie::Model],
+    veld: &FusieVeld,
+) -> Result<Related, AppError> {
+    let FusieVeldSoort::Deelnames(peildatum, plan) = &veld.veld else { return Ok(None) };
+    // Only the fusies the field applies to, as the resolvers would load.
+    let rows: Vec<&ambtelijke_fusie::Model> =
+        rows.iter().filter(|row| veld.only.is_none_or(|vorm| vorm == row.vorm)).collect();
+    let deelnames = several(ctx, rows.iter().map(|row| DeelnamesOfFusie(row.id))).await?;
+    let own_of = |fusie: i32| -> Vec<&deelname::Model> {
+        running(deelnames.get(&DeelnamesOfFusie(fusie)).into_iter().flatten(), *peildatum)
+    };
+    let all: Vec<deelname::Model> = rows.iter().flat_map(|row| own_of(row.id)).cloned().collect();
+    let values: HashMap<i32, Value> = all.iter().map(|d| d.id).zip(deelname_objects(ctx, &all, plan).await?).collect();
+    Ok(Some(rows.iter().map(|row| (row.id, list(own_of(row.id).iter().map(|d| d.id), &values))).collect()))
+}
+
+/// The objects of the deelnames `rows` as `plan` asks them, in the order of `rows`.
+fn deelname_objects<'a>(
+    ctx: &'a Context<'a>,
+    rows: &'a [deelname::Model],
+    plan: &'a Plan<DeelnameVeld>,
+) -> BoxFuture<'a, Result<Vec<Value>, AppError>> {
+    Box::pin(async move {
+        let mut related = Vec::with_capacity(plan.len());
+        for (_, veld) in plan {
+            related.push(match veld {
+                DeelnameVeld::Gemeente(plan) => {
+                    let ids: BTreeSet<i32> = rows.iter().map(|row| row.gemeente_id).collect();
+                    let found: Vec<gemeente::Model> =
+                        several(ctx, ids.into_iter().map(GemeenteId)).await?.into_values().collect();
+                    let values: HashMap<i32, Value> =
+                        found.iter().map(|g| g.id).zip(gemeente_objects(ctx, &found, plan).await?).collect();
+                    Some(each_required(rows.iter().map(|row| (row.id, row.gemeente_id)), &values)?)
+                }
+                _ => None,
+            });
+        }
+        Ok(rows
+            .iter()
+            .map(|row| {
+                object(plan.iter().zip(&related).map(|((key, veld), related)| {
+                    let value = match veld {
+                        DeelnameVeld::Typename => Value::from("Deelname"),
+                        DeelnameVeld::Rol => row.rol.to_value(),
+                        DeelnameVeld::Begindatum => date(row.begindatum),
+                        DeelnameVeld::Einddatum => date(row.einddatum),
+                        DeelnameVeld::Taken => text(row.taken.as_deref()),
+                        DeelnameVeld::OnzekereVelden => onzekere_velden(&row.onzekere_velden).to_value(),
+                        DeelnameVeld::Opmerking => text(row.opmerking.as_deref()),
+                        DeelnameVeld::Versie => Value::from(row.versie),
+                        DeelnameVeld::Gemeente(_) => of_parent(related, row.id),
+                    };
+                    (key.clone(), value)
+                }))
+            })
+            .collect())
+    })
+}
+
+/// The deelnames of `rows` running on `peildatum` (all without one), in the API's order.
+fn running<'r>(
+    rows: impl Iterator<Item = &'r deelname::Model>,
+    peildatum: Option<chrono::NaiveDate>,
+) -> Vec<&'r deelname::Model> {
+    let mut own: Vec<&deelname::Model> = rows.filter(|row| peildatum.is_none_or(|d| row.runs_on(d))).collect();
+    own.sort_by_key(|row| deelname_order(row));
+    own
+}
+
+/// For each (parent, child) pair the child's value, which must have been found: a foreign key
+/// guarantees it, and the resolvers answer with an error where it is missing.
+fn each_required(
+    pairs: impl Iterator<Item = (i32, i32)>,
+    values: &HashMap<i32, Value>,
+) -> Result<HashMap<i32, Value>, AppError> {
+    pairs
+        .map(|(parent, child)| match values.get(&child) {
+            Some(value) => Ok((parent, value.clone())),
+            None => Err(AppError::Internal(format!("row {child} is referenced but missing"))),
+        })
+        .collect()
+}
+
+fn of_parent(related: &Related, parent: i32) -> Value {
+    related.as_ref().and_then(|values| values.get(&parent)).cloned().unwrap_or(Value::Null)
+}
+
+fn list(ids: impl Iterator<Item = i32>, values: &HashMap<i32, Value>) -> Value {
+    Value::List(ids.filter_map(|id| values.get(&id).cloned()).collect())
+}
+
+/// An object of `fields`; null when none applies (all in fragments on the other form), as
+/// async-graphql answers such an object, so that a document answers the same either way.
+fn object(fields: impl Iterator<Item = (Name, Value)>) -> Value {
+    let fields: async_graphql::indexmap::IndexMap<Name, Value> = fields.collect();
+    if fields.is_empty() { Value::Null } else { Value::Object(fields) }
+}
+
+fn id(node: NodeId) -> Value {
+    Value::from(node.encode())
+}
+
+fn date(day: Option<chrono::NaiveDate>) -> Value {
+    day.map_or(Value::Null, |day| ScalarType::to_value(&Date(day)))
+}
+
+fn text(value: Option<&str>) -> Value {
+    value.map_or(Value::Null, Value::from)
+}
