@@ -54,6 +54,8 @@ query($datum: Date = "2015-01-01") {
       toen: ambtelijkeFusies(peildatum: $datum) { sleutel deelnames(peildatum: $datum) { rol gemeente { naam } } }
       deelnames { rol gemeente { code deelnames(peildatum: "2020-06-30") { begindatum } } }
       lopend: deelnames(peildatum: "2024-01-01") { rol }
+      herindelingen { __typename id sleutel soort datum tooiUri opmerking
+        opgeheven { code } ontvangend { code naam } nieuw { code herindelingen { sleutel } } }
     } }
   }
 }"#;
@@ -85,6 +87,7 @@ async fn every_field_the_plan_knows_answers_as_its_resolver() {
         (FRAGMENTS, json!({})),
         (include_str!("../bench/queries/nested.graphql"), json!({})),
         (include_str!("../bench/queries/lookup.graphql"), json!({})),
+        (include_str!("../bench/queries/herindelingen.graphql"), json!({ "a2": "b2Zmc2V0Ojk5" })),
         // `@skip` and `@include` are applied before execution, with the variables' defaults.
         (
             r#"query($ja: Boolean = true, $nee: Boolean = false) { gemeenten(first: 5) { edges { node {
@@ -175,7 +178,20 @@ fn gemeente_selection(depth: u32) -> BoxedStrategy<String> {
         .prop_map(|(d, fields)| format!("ambtelijkeFusies{} {{ {} }}", argument(d), aliased(&fields)));
     let deelnames = (datum, prop::collection::vec(deelname_selection(depth - 1), 1..4))
         .prop_map(|(d, fields)| format!("deelnames{} {{ {} }}", argument(d), aliased(&fields)));
-    prop_oneof![3 => scalar, 1 => provincie, 2 => fusies, 2 => deelnames].boxed()
+    let herindelingen = prop::collection::vec(herindeling_selection(depth - 1), 1..4)
+        .prop_map(|fields| format!("herindelingen {{ {} }}", aliased(&fields)));
+    prop_oneof![3 => scalar, 1 => provincie, 2 => fusies, 2 => deelnames, 1 => herindelingen].boxed()
+}
+
+fn herindeling_selection(depth: u32) -> BoxedStrategy<String> {
+    let scalar = prop::sample::select(vec!["id", "sleutel", "soort", "datum", "tooiUri", "opmerking", "__typename"])
+        .prop_map(str::to_owned);
+    let gemeenten = (
+        prop::sample::select(vec!["opgeheven", "ontvangend", "nieuw"]),
+        prop::collection::vec(gemeente_selection(depth), 1..4),
+    )
+        .prop_map(|(rol, fields)| format!("{rol} {{ {} }}", aliased(&fields)));
+    prop_oneof![2 => scalar, 1 => gemeenten].boxed()
 }
 
 fn fusie_selection(depth: u32) -> BoxedStrategy<String> {

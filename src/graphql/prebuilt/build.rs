@@ -8,14 +8,17 @@ use std::collections::{BTreeSet, HashMap};
 use async_graphql::{Context, InputType, Name, ScalarType, Value};
 use futures_util::future::{BoxFuture, try_join_all};
 
-use super::plan::{DeelnameVeld, FusieVeld, FusieVeldSoort, GemeenteVeld, Plan, ProvincieVeld};
+use super::plan::{DeelnameVeld, FusieVeld, FusieVeldSoort, GemeenteVeld, HerindelingVeld, Plan, ProvincieVeld};
 use crate::domain::{NodeId, Vorm};
-use crate::entity::{ambtelijke_fusie, deelname, gemeente, provincie};
+use crate::entity::{ambtelijke_fusie, deelname, gemeente, herindeling, provincie};
 use crate::error::AppError;
 use crate::graphql::context::{loaders, several};
-use crate::graphql::loaders::{DeelnamesOfFusie, DeelnamesOfGemeente, FusieId, GemeenteId, ProvincieId};
+use crate::graphql::loaders::{
+    DeelnamesOfFusie, DeelnamesOfGemeente, FusieId, GemeenteId, GemeentenOfHerindeling, HerindelingId,
+    HerindelingenOfGemeente, ProvincieId,
+};
 use crate::graphql::scalars::Date;
-use crate::graphql::types::{deelname_order, fusie_order, onzekere_velden};
+use crate::graphql::types::{deelname_order, fusie_order, herindeling_order, onzekere_velden};
 
 /// A relation's value for every parent row, by the parent's ID; `None` for a column.
 type Related = Option<HashMap<i32, Value>>;
@@ -44,7 +47,8 @@ pub fn gemeente_objects<'a>(
                         GemeenteVeld::Versie => Value::from(row.versie),
                         GemeenteVeld::Provincie(_)
                         | GemeenteVeld::AmbtelijkeFusies(..)
-                        | GemeenteVeld::Deelnames(..) => of_parent(related, row.id),
+                        | GemeenteVeld::Deelnames(..)
+                        | GemeenteVeld::Herindelingen(_) => of_parent(related, row.id),
                     };
                     (key.clone(), value)
                 }))
@@ -114,9 +118,87 @@ async fn gemeente_relation(
                 all.iter().map(|d| d.id).zip(deelname_objects(ctx, &all, plan).await?).collect();
             rows.iter().map(|row| (row.id, list(own_of(row.id).iter().map(|d| d.id), &values))).collect()
         }
+        GemeenteVeld::Herindelingen(plan) => {
+            let links = several(ctx, rows.iter().map(|row| HerindelingenOfGemeente(row.id))).await?;
+            let ids_of = |gemeente: i32| -> BTreeSet<i32> {
+                let own = links.get(&HerindelingenOfGemeente(gemeente)).into_iter().flatten();
+                own.map(|link| link.herindeling_id).collect()
+            };
+            let all: BTreeSet<i32> = rows.iter().flat_map(|row| ids_of(row.id)).collect();
+            let found: Vec<herindeling::Model> =
+                several(ctx, all.into_iter().map(HerindelingId)).await?.into_values().collect();
+            let values: HashMap<i32, Value> =
+                found.iter().map(|h| h.id).zip(herindeling_objects(ctx, &found, plan).await?).collect();
+            let by_id: HashMap<i32, &herindeling::Model> = found.iter().map(|h| (h.id, h)).collect();
+            rows.iter()
+                .map(|row| {
+                    let mut own: Vec<&herindeling::Model> =
+                        ids_of(row.id).iter().filter_map(|id| by_id.get(id).copied()).collect();
+                    own.sort_by(|a, b| herindeling_order(a, b));
+                    (row.id, list(own.iter().map(|h| h.id), &values))
+                })
+                .collect()
+        }
         _ => return Ok(None),
     };
     Ok(Some(related))
+}
+
+/// The objects of the herindelingen `rows` as `plan` asks them, in the order of `rows`.
+fn herindeling_objects<'a>(
+    ctx: &'a Context<'a>,
+    rows: &'a [herindeling::Model],
+    plan: &'a Plan<HerindelingVeld>,
+) -> BoxFuture<'a, Result<Vec<Value>, AppError>> {
+    Box::pin(async move {
+        let related = try_join_all(plan.iter().map(|(_, veld)| herindeling_relation(ctx, rows, veld))).await?;
+        Ok(rows
+            .iter()
+            .map(|row| {
+                object(plan.iter().zip(&related).map(|((key, veld), related)| {
+                    let value = match veld {
+                        HerindelingVeld::Typename => Value::from("Herindeling"),
+                        HerindelingVeld::Id => id(NodeId::Herindeling(row.sleutel.clone())),
+                        HerindelingVeld::Sleutel => Value::from(row.sleutel.as_str()),
+                        HerindelingVeld::Soort => row.soort.to_value(),
+                        HerindelingVeld::Datum => date(Some(row.datum)),
+                        HerindelingVeld::TooiUri => text(row.tooi_uri.as_deref()),
+                        HerindelingVeld::Opmerking => text(row.opmerking.as_deref()),
+                        HerindelingVeld::Gemeenten(..) => of_parent(related, row.id),
+                    };
+                    (key.clone(), value)
+                }))
+            })
+            .collect())
+    })
+}
+
+async fn herindeling_relation(
+    ctx: &Context<'_>,
+    rows: &[herindeling::Model],
+    veld: &HerindelingVeld,
+) -> Result<Related, AppError> {
+    let HerindelingVeld::Gemeenten(rol, plan) = veld else { return Ok(None) };
+    let links = several(ctx, rows.iter().map(|row| GemeentenOfHerindeling(row.id))).await?;
+    let ids_of = |herindeling: i32| -> BTreeSet<i32> {
+        let own = links.get(&GemeentenOfHerindeling(herindeling)).into_iter().flatten();
+        own.filter(|link| link.rol == *rol).map(|link| link.gemeente_id).collect()
+    };
+    let all: BTreeSet<i32> = rows.iter().flat_map(|row| ids_of(row.id)).collect();
+    let found: Vec<gemeente::Model> = several(ctx, all.into_iter().map(GemeenteId)).await?.into_values().collect();
+    let values: HashMap<i32, Value> =
+        found.iter().map(|g| g.id).zip(gemeente_objects(ctx, &found, plan).await?).collect();
+    let by_id: HashMap<i32, &gemeente::Model> = found.iter().map(|g| (g.id, g)).collect();
+    Ok(Some(
+        rows.iter()
+            .map(|row| {
+                let mut own: Vec<&gemeente::Model> =
+                    ids_of(row.id).iter().filter_map(|id| by_id.get(id).copied()).collect();
+                own.sort_by(|a, b| a.code.cmp(&b.code));
+                (row.id, list(own.iter().map(|g| g.id), &values))
+            })
+            .collect(),
+    ))
 }
 
 fn provincie_object(row: &provincie::Model, plan: &Plan<ProvincieVeld>) -> Value {

@@ -9,7 +9,7 @@ use async_graphql::parser::types::{Field, FragmentDefinition, OperationDefinitio
 use async_graphql::{Context, InputType, Name, Positioned, Value, Variables};
 use chrono::NaiveDate;
 
-use crate::domain::Vorm;
+use crate::domain::{HerindelingRol, Vorm};
 use crate::graphql::scalars::Date;
 
 /// The fields asked of one type, in document order, each under its response key.
@@ -29,6 +29,20 @@ pub enum GemeenteVeld {
     Provincie(Plan<ProvincieVeld>),
     AmbtelijkeFusies(Option<NaiveDate>, Plan<FusieVeld>),
     Deelnames(Option<NaiveDate>, Plan<DeelnameVeld>),
+    Herindelingen(Plan<HerindelingVeld>),
+}
+
+/// A field of `Herindeling` that the built path answers.
+pub enum HerindelingVeld {
+    Typename,
+    Id,
+    Sleutel,
+    Soort,
+    Datum,
+    TooiUri,
+    Opmerking,
+    /// `opgeheven`, `ontvangend` or `nieuw`: the municipalities with that role.
+    Gemeenten(HerindelingRol, Plan<GemeenteVeld>),
 }
 
 /// A field of `Provincie` that the built path answers.
@@ -178,6 +192,7 @@ impl<'a> Document<'a> {
                     "deelnames" => {
                         GemeenteVeld::Deelnames(self.peildatum(field)?, self.deelname(&field.selection_set.node)?)
                     }
+                    "herindelingen" => GemeenteVeld::Herindelingen(self.herindeling(without_arguments(field)?)?),
                     name => {
                         without_arguments(field)?;
                         match name {
@@ -193,6 +208,31 @@ impl<'a> Document<'a> {
                             _ => return None,
                         }
                     }
+                };
+                Some((key, veld))
+            })
+            .collect()
+    }
+
+    fn herindeling(&self, set: &'a SelectionSet) -> Option<Plan<HerindelingVeld>> {
+        let fields = self.fields(set, &["Herindeling", "Node"])?;
+        fields
+            .into_iter()
+            .map(|(key, field)| {
+                let field = &field.node;
+                let set = without_arguments(field)?;
+                let veld = match field.name.node.as_str() {
+                    "__typename" => HerindelingVeld::Typename,
+                    "id" => HerindelingVeld::Id,
+                    "sleutel" => HerindelingVeld::Sleutel,
+                    "soort" => HerindelingVeld::Soort,
+                    "datum" => HerindelingVeld::Datum,
+                    "tooiUri" => HerindelingVeld::TooiUri,
+                    "opmerking" => HerindelingVeld::Opmerking,
+                    "opgeheven" => HerindelingVeld::Gemeenten(HerindelingRol::Opgeheven, self.gemeente(set)?),
+                    "ontvangend" => HerindelingVeld::Gemeenten(HerindelingRol::Ontvangend, self.gemeente(set)?),
+                    "nieuw" => HerindelingVeld::Gemeenten(HerindelingRol::Nieuw, self.gemeente(set)?),
+                    _ => return None,
                 };
                 Some((key, veld))
             })

@@ -9,7 +9,7 @@ use super::fusie::{AmbtelijkeFusie, Deelname, deelname_order, fusie_order};
 use super::herindeling::Herindeling;
 use super::wijziging::{Wijziging, history_of};
 use crate::domain::{HerindelingRol, NodeId};
-use crate::entity::{gemeente, herindeling_gemeente, provincie};
+use crate::entity::{gemeente, herindeling, herindeling_gemeente, provincie};
 use crate::error::AppError;
 use crate::graphql::context::{loaders, many, required, several};
 use crate::graphql::loaders::{
@@ -157,7 +157,7 @@ impl Gemeente {
         let ids: BTreeSet<i32> = links.iter().map(|l| l.herindeling_id).collect();
         let found = several(ctx, ids.into_iter().map(HerindelingId)).await?;
         let mut herindelingen: Vec<_> = found.into_values().collect();
-        herindelingen.sort_by(|a, b| (a.datum, &a.sleutel).cmp(&(b.datum, &b.sleutel)));
+        herindelingen.sort_by(herindeling_order);
         Ok(herindelingen.into_iter().map(Herindeling).collect())
     }
 
@@ -206,6 +206,11 @@ impl Gemeente {
     async fn geschiedenis(&self, ctx: &Context<'_>) -> Result<Vec<Wijziging>, AppError> {
         history_of(ctx, &NodeId::Gemeente(self.0.code.clone())).await
     }
+}
+
+/// The API's order of herindelingen: by date, then by key.
+pub(crate) fn herindeling_order(a: &herindeling::Model, b: &herindeling::Model) -> std::cmp::Ordering {
+    (a.datum, &a.sleutel).cmp(&(b.datum, &b.sleutel))
 }
 
 /// Predecessors or successors of a municipality. Each step costs two batched loads (the links of

@@ -13,6 +13,7 @@ mod wijziging;
 pub use bron::Bron;
 pub use fusie::{AmbtelijkeFusie, Centrumconstructie, Deelname, Fusieorganisatie};
 pub(crate) use fusie::{deelname_order, fusie_order};
+pub(crate) use gemeente::herindeling_order;
 pub use gemeente::{Gemeente, Provincie};
 pub use herindeling::Herindeling;
 pub use node::Node;
