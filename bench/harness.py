@@ -86,7 +86,10 @@ class Databases:
         self.binary = args.binary
 
     def pg_url(self, name):
-        return self.admin.rsplit("/", 1)[0] + "/" + name
+        # Over loopback without TLS, for this server, pgbench and PostGraphile alike. sqlx and
+        # libpq would otherwise negotiate TLS with a PostgreSQL that offers it (their default,
+        # sslmode=prefer) while node-postgres never does: an unequal comparison (bench/RESULTS.md).
+        return self.admin.rsplit("/", 1)[0] + "/" + name + "?sslmode=disable"
 
     def create_pg(self, scale):
         name = f"fusieregister_bench_{os.getpid()}_{scale}"
