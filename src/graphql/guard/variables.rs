@@ -70,7 +70,12 @@ pub fn missing_defaults(
         .variable_definitions
         .iter()
         .filter(|definition| !variables.contains_key(&definition.node.name.node))
-        .filter_map(|definition| Some((definition.node.name.node.clone(), definition.node.default_value()?.clone())))
+        // The declared default only: async-graphql's `default_value()` also makes a nullable
+        // variable without one `null`, which would turn "not given" into "given as null".
+        .filter_map(|definition| {
+            let default = definition.node.default_value.as_ref()?;
+            Some((definition.node.name.node.clone(), default.node.clone()))
+        })
         .collect()
 }
 
