@@ -23,18 +23,18 @@ use crate::graphql::types::{deelname_order, fusie_order, herindeling_order, onze
 /// A relation's value for every parent row, by the parent's ID; `None` for a column.
 type Related = Option<HashMap<i32, Value>>;
 
-/// The objects of `rows` as `plan` asks them, in the order of `rows`.
+/// The objects of `rows` as `plan` asks them, in the order of `rows`; `rows` hold each row once.
 pub fn gemeente_objects<'a>(
     ctx: &'a Context<'a>,
     rows: &'a [gemeente::Model],
     plan: &'a Plan<GemeenteVeld>,
 ) -> BoxFuture<'a, Result<Vec<Value>, AppError>> {
     Box::pin(async move {
-        let related = try_join_all(plan.iter().map(|(_, veld)| gemeente_relation(ctx, rows, veld))).await?;
+        let mut related = try_join_all(plan.iter().map(|(_, veld)| gemeente_relation(ctx, rows, veld))).await?;
         Ok(rows
             .iter()
             .map(|row| {
-                object(plan.iter().zip(&related).map(|((key, veld), related)| {
+                object(plan.iter().zip(related.iter_mut()).map(|((key, veld), related)| {
                     let value = match veld {
                         GemeenteVeld::Typename => Value::from("Gemeente"),
                         GemeenteVeld::Id => id(NodeId::Gemeente(row.code.clone())),
@@ -79,8 +79,8 @@ async fn gemeente_relation(
                     several(ctx, missing.into_iter().map(ProvincieId)).await?.into_iter().map(|(k, v)| (k.0, v)),
                 );
             }
-            let values: HashMap<i32, Value> = found.iter().map(|(id, p)| (*id, provincie_object(p, plan))).collect();
-            each_required(rows.iter().map(|row| (row.id, row.provincie_id)), &values)?
+            let values = found.values().map(|p| provincie_object(p, plan)).collect();
+            required_ones(rows.iter().map(|row| (row.id, row.provincie_id)), found.keys().copied(), values)?
         }
         GemeenteVeld::AmbtelijkeFusies(peildatum, plan) => {
             let deelnames = several(ctx, rows.iter().map(|row| DeelnamesOfGemeente(row.id))).await?;
@@ -96,27 +96,28 @@ async fn gemeente_relation(
             let all: BTreeSet<i32> = rows.iter().flat_map(|row| ids_of(row.id)).collect();
             let fusies: Vec<ambtelijke_fusie::Model> =
                 several(ctx, all.into_iter().map(FusieId)).await?.into_values().collect();
-            let values: HashMap<i32, Value> =
-                fusies.iter().map(|f| f.id).zip(fusie_objects(ctx, &fusies, plan).await?).collect();
             let by_id: HashMap<i32, &ambtelijke_fusie::Model> = fusies.iter().map(|f| (f.id, f)).collect();
-            rows.iter()
+            let owned = rows
+                .iter()
                 .map(|row| {
                     let mut own: Vec<&ambtelijke_fusie::Model> =
                         ids_of(row.id).iter().filter_map(|id| by_id.get(id).copied()).collect();
                     own.sort_by(|a, b| fusie_order(a, b));
-                    (row.id, list(own.iter().map(|f| f.id), &values))
+                    (row.id, own.iter().map(|f| f.id).collect())
                 })
-                .collect()
+                .collect();
+            let values = fusie_objects(ctx, &fusies, plan).await?;
+            lists(owned, fusies.iter().map(|f| f.id), values)
         }
         GemeenteVeld::Deelnames(peildatum, plan) => {
             let deelnames = several(ctx, rows.iter().map(|row| DeelnamesOfGemeente(row.id))).await?;
             let own_of = |gemeente: i32| -> Vec<&deelname::Model> {
                 running(deelnames.get(&DeelnamesOfGemeente(gemeente)).into_iter().flatten(), *peildatum)
             };
+            let owned = rows.iter().map(|row| (row.id, own_of(row.id).iter().map(|d| d.id).collect())).collect();
             let all: Vec<deelname::Model> = rows.iter().flat_map(|row| own_of(row.id)).cloned().collect();
-            let values: HashMap<i32, Value> =
-                all.iter().map(|d| d.id).zip(deelname_objects(ctx, &all, plan).await?).collect();
-            rows.iter().map(|row| (row.id, list(own_of(row.id).iter().map(|d| d.id), &values))).collect()
+            let values = deelname_objects(ctx, &all, plan).await?;
+            lists(owned, all.iter().map(|d| d.id), values)
         }
         GemeenteVeld::Herindelingen(plan) => {
             let links = several(ctx, rows.iter().map(|row| HerindelingenOfGemeente(row.id))).await?;
@@ -127,35 +128,36 @@ async fn gemeente_relation(
             let all: BTreeSet<i32> = rows.iter().flat_map(|row| ids_of(row.id)).collect();
             let found: Vec<herindeling::Model> =
                 several(ctx, all.into_iter().map(HerindelingId)).await?.into_values().collect();
-            let values: HashMap<i32, Value> =
-                found.iter().map(|h| h.id).zip(herindeling_objects(ctx, &found, plan).await?).collect();
             let by_id: HashMap<i32, &herindeling::Model> = found.iter().map(|h| (h.id, h)).collect();
-            rows.iter()
+            let owned = rows
+                .iter()
                 .map(|row| {
                     let mut own: Vec<&herindeling::Model> =
                         ids_of(row.id).iter().filter_map(|id| by_id.get(id).copied()).collect();
                     own.sort_by(|a, b| herindeling_order(a, b));
-                    (row.id, list(own.iter().map(|h| h.id), &values))
+                    (row.id, own.iter().map(|h| h.id).collect())
                 })
-                .collect()
+                .collect();
+            let values = herindeling_objects(ctx, &found, plan).await?;
+            lists(owned, found.iter().map(|h| h.id), values)
         }
         _ => return Ok(None),
     };
     Ok(Some(related))
 }
 
-/// The objects of the herindelingen `rows` as `plan` asks them, in the order of `rows`.
+/// The objects of the herindelingen `rows` as `plan` asks them, in the order of `rows`; `rows` hold each row once.
 fn herindeling_objects<'a>(
     ctx: &'a Context<'a>,
     rows: &'a [herindeling::Model],
     plan: &'a Plan<HerindelingVeld>,
 ) -> BoxFuture<'a, Result<Vec<Value>, AppError>> {
     Box::pin(async move {
-        let related = try_join_all(plan.iter().map(|(_, veld)| herindeling_relation(ctx, rows, veld))).await?;
+        let mut related = try_join_all(plan.iter().map(|(_, veld)| herindeling_relation(ctx, rows, veld))).await?;
         Ok(rows
             .iter()
             .map(|row| {
-                object(plan.iter().zip(&related).map(|((key, veld), related)| {
+                object(plan.iter().zip(related.iter_mut()).map(|((key, veld), related)| {
                     let value = match veld {
                         HerindelingVeld::Typename => Value::from("Herindeling"),
                         HerindelingVeld::Id => id(NodeId::Herindeling(row.sleutel.clone())),
@@ -186,19 +188,18 @@ async fn herindeling_relation(
     };
     let all: BTreeSet<i32> = rows.iter().flat_map(|row| ids_of(row.id)).collect();
     let found: Vec<gemeente::Model> = several(ctx, all.into_iter().map(GemeenteId)).await?.into_values().collect();
-    let values: HashMap<i32, Value> =
-        found.iter().map(|g| g.id).zip(gemeente_objects(ctx, &found, plan).await?).collect();
     let by_id: HashMap<i32, &gemeente::Model> = found.iter().map(|g| (g.id, g)).collect();
-    Ok(Some(
-        rows.iter()
-            .map(|row| {
-                let mut own: Vec<&gemeente::Model> =
-                    ids_of(row.id).iter().filter_map(|id| by_id.get(id).copied()).collect();
-                own.sort_by(|a, b| a.code.cmp(&b.code));
-                (row.id, list(own.iter().map(|g| g.id), &values))
-            })
-            .collect(),
-    ))
+    let owned = rows
+        .iter()
+        .map(|row| {
+            let mut own: Vec<&gemeente::Model> =
+                ids_of(row.id).iter().filter_map(|id| by_id.get(id).copied()).collect();
+            own.sort_by(|a, b| a.code.cmp(&b.code));
+            (row.id, own.iter().map(|g| g.id).collect())
+        })
+        .collect();
+    let values = gemeente_objects(ctx, &found, plan).await?;
+    Ok(Some(lists(owned, found.iter().map(|g| g.id), values)))
 }
 
 fn provincie_object(row: &provincie::Model, plan: &Plan<ProvincieVeld>) -> Value {
@@ -214,19 +215,19 @@ fn provincie_object(row: &provincie::Model, plan: &Plan<ProvincieVeld>) -> Value
     }))
 }
 
-/// The objects of the fusies `rows` as `plan` asks them, in the order of `rows`.
+/// The objects of the fusies `rows` as `plan` asks them, in the order of `rows`; `rows` hold each row once.
 fn fusie_objects<'a>(
     ctx: &'a Context<'a>,
     rows: &'a [ambtelijke_fusie::Model],
     plan: &'a Plan<FusieVeld>,
 ) -> BoxFuture<'a, Result<Vec<Value>, AppError>> {
     Box::pin(async move {
-        let related = try_join_all(plan.iter().map(|(_, veld)| fusie_relation(ctx, rows, veld))).await?;
+        let mut related = try_join_all(plan.iter().map(|(_, veld)| fusie_relation(ctx, rows, veld))).await?;
         Ok(rows
             .iter()
             .map(|row| {
                 let applies = |veld: &FusieVeld| veld.only.is_none_or(|vorm| vorm == row.vorm);
-                object(plan.iter().zip(&related).filter(|((_, veld), _)| applies(veld)).map(
+                object(plan.iter().zip(related.iter_mut()).filter(|((_, veld), _)| applies(veld)).map(
                     |((key, veld), related)| {
                         let value = match &veld.veld {
                             FusieVeldSoort::Typename => Value::from(match row.vorm {
@@ -273,12 +274,13 @@ async fn fusie_relation(
     let own_of = |fusie: i32| -> Vec<&deelname::Model> {
         running(deelnames.get(&DeelnamesOfFusie(fusie)).into_iter().flatten(), *peildatum)
     };
+    let owned = rows.iter().map(|row| (row.id, own_of(row.id).iter().map(|d| d.id).collect())).collect();
     let all: Vec<deelname::Model> = rows.iter().flat_map(|row| own_of(row.id)).cloned().collect();
-    let values: HashMap<i32, Value> = all.iter().map(|d| d.id).zip(deelname_objects(ctx, &all, plan).await?).collect();
-    Ok(Some(rows.iter().map(|row| (row.id, list(own_of(row.id).iter().map(|d| d.id), &values))).collect()))
+    let values = deelname_objects(ctx, &all, plan).await?;
+    Ok(Some(lists(owned, all.iter().map(|d| d.id), values)))
 }
 
-/// The objects of the deelnames `rows` as `plan` asks them, in the order of `rows`.
+/// The objects of the deelnames `rows` as `plan` asks them, in the order of `rows`; `rows` hold each row once.
 fn deelname_objects<'a>(
     ctx: &'a Context<'a>,
     rows: &'a [deelname::Model],
@@ -292,9 +294,9 @@ fn deelname_objects<'a>(
                     let ids: BTreeSet<i32> = rows.iter().map(|row| row.gemeente_id).collect();
                     let found: Vec<gemeente::Model> =
                         several(ctx, ids.into_iter().map(GemeenteId)).await?.into_values().collect();
-                    let values: HashMap<i32, Value> =
-                        found.iter().map(|g| g.id).zip(gemeente_objects(ctx, &found, plan).await?).collect();
-                    Some(each_required(rows.iter().map(|row| (row.id, row.gemeente_id)), &values)?)
+                    let values = gemeente_objects(ctx, &found, plan).await?;
+                    let pairs = rows.iter().map(|row| (row.id, row.gemeente_id));
+                    Some(required_ones(pairs, found.iter().map(|g| g.id), values)?)
                 }
                 _ => None,
             });
@@ -302,7 +304,7 @@ fn deelname_objects<'a>(
         Ok(rows
             .iter()
             .map(|row| {
-                object(plan.iter().zip(&related).map(|((key, veld), related)| {
+                object(plan.iter().zip(related.iter_mut()).map(|((key, veld), related)| {
                     let value = match veld {
                         DeelnameVeld::Typename => Value::from("Deelname"),
                         DeelnameVeld::Rol => row.rol.to_value(),
@@ -331,26 +333,69 @@ fn running<'r>(
     own
 }
 
-/// For each (parent, child) pair the child's value, which must have been found: a foreign key
-/// guarantees it, and the resolvers answer with an error where it is missing.
-fn each_required(
-    pairs: impl Iterator<Item = (i32, i32)>,
-    values: &HashMap<i32, Value>,
+/// For each (parent, child) pair the value of the child (one of the rows `ids`, whose values
+/// are `values`), which must have been found: a foreign key guarantees it, and the resolvers
+/// answer with an error where it is missing.
+fn required_ones(
+    pairs: impl Iterator<Item = (i32, i32)> + Clone,
+    ids: impl Iterator<Item = i32>,
+    values: Vec<Value>,
 ) -> Result<HashMap<i32, Value>, AppError> {
+    let mut built = HandedOut::new(ids, values, pairs.clone().map(|(_, child)| child));
     pairs
-        .map(|(parent, child)| match values.get(&child) {
-            Some(value) => Ok((parent, value.clone())),
+        .map(|(parent, child)| match built.hand_out(child) {
+            Some(value) => Ok((parent, value)),
             None => Err(AppError::Internal(format!("row {child} is referenced but missing"))),
         })
         .collect()
 }
 
-fn of_parent(related: &Related, parent: i32) -> Value {
-    related.as_ref().and_then(|values| values.get(&parent)).cloned().unwrap_or(Value::Null)
+/// A parent row's value of a relation, taken out: each row of a level is put together once.
+fn of_parent(related: &mut Related, parent: i32) -> Value {
+    related.as_mut().and_then(|values| values.remove(&parent)).unwrap_or(Value::Null)
 }
 
-fn list(ids: impl Iterator<Item = i32>, values: &HashMap<i32, Value>) -> Value {
-    Value::List(ids.filter_map(|id| values.get(&id).cloned()).collect())
+/// The built values of one level's rows, handed to the parent rows that refer to them: a copy
+/// for each but the last, which takes the value itself.
+struct HandedOut {
+    values: HashMap<i32, (usize, Value)>,
+}
+
+impl HandedOut {
+    /// The values of the rows `ids` (in the same order), each to be handed out once per ID in
+    /// `uses`.
+    fn new(ids: impl Iterator<Item = i32>, values: Vec<Value>, uses: impl Iterator<Item = i32>) -> Self {
+        let mut values: HashMap<i32, (usize, Value)> = ids.zip(values).map(|(id, value)| (id, (0, value))).collect();
+        for id in uses {
+            if let Some((count, _)) = values.get_mut(&id) {
+                *count += 1;
+            }
+        }
+        Self { values }
+    }
+
+    fn hand_out(&mut self, id: i32) -> Option<Value> {
+        match self.values.get_mut(&id) {
+            Some((count, value)) if *count > 1 => {
+                *count -= 1;
+                Some(value.clone())
+            }
+            Some(_) => self.values.remove(&id).map(|(_, value)| value),
+            None => None,
+        }
+    }
+}
+
+/// For each parent row its children (by ID, in order) as a list of their values.
+fn lists(owned: Vec<(i32, Vec<i32>)>, ids: impl Iterator<Item = i32>, values: Vec<Value>) -> HashMap<i32, Value> {
+    let uses: Vec<i32> = owned.iter().flat_map(|(_, children)| children.iter().copied()).collect();
+    let mut built = HandedOut::new(ids, values, uses.into_iter());
+    owned
+        .into_iter()
+        .map(|(parent, children)| {
+            (parent, Value::List(children.into_iter().filter_map(|id| built.hand_out(id)).collect()))
+        })
+        .collect()
 }
 
 /// An object of `fields`; null when none applies (all in fragments on the other form), as
