@@ -1,7 +1,8 @@
 //! Municipalities answered without a resolver per field: the answer to a selection that only
-//! asks for what [`plan`] knows (a municipality's columns, its province, its ambtelijke fusies
-//! and deelnames, and their municipalities again, as the README's nested query does) is built
-//! level by level ([`build`]) and handed to async-graphql whole.
+//! asks for what `plan.rs` knows (a municipality's columns, its province, its ambtelijke fusies,
+//! deelnames and herindelingen, and their municipalities again, as the README's nested query
+//! does) is built
+//! level by level (`build.rs`) and handed to async-graphql whole.
 //!
 //! async-graphql resolves every field of an answer as a future of its own, boxed and polled,
 //! which was most of the server's CPU per nested request and, at the large scale, a box as large
