@@ -1,4 +1,4 @@
-//! Municipalities whose answers are built without a resolver per field (`graphql::prebuilt`)
+//! Municipalities and fusies whose answers are built without a resolver per field (`graphql::prebuilt`)
 //! answer exactly as the resolvers do: every document here is run both ways and the whole
 //! responses compared, and the report says which way each took.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed setup step should fail the test loudly
@@ -60,6 +60,21 @@ query($datum: Date = "2015-01-01") {
   }
 }"#;
 
+const FUSIES: &str = r#"
+query($datum: Date = "2015-01-01") {
+  ambtelijkeFusies(first: 100) {
+    totalCount
+    edges { cursor node {
+      __typename id sleutel naam afkorting vorm rechtsvorm rechtsvormOmschrijving reikwijdte begindatum
+      einddatum eindreden eindredenToelichting tooiSoId cbsGrCode onzekereVelden opmerking versie
+      gemeenten { code provincie { naam } }
+      toen: gemeenten(peildatum: $datum) { naam ambtelijkeFusies(peildatum: $datum) { sleutel } }
+      deelnames(peildatum: $datum) { rol gemeente { code } }
+      ... on Centrumconstructie { cs: sleutel }
+    } }
+  }
+}"#;
+
 const FRAGMENTS: &str = r#"
 query {
   gemeente(code: "GM0632") { ...Gemeente ... on Node { id } }
@@ -87,7 +102,16 @@ async fn every_field_the_plan_knows_answers_as_its_resolver() {
         (FRAGMENTS, json!({})),
         (include_str!("../bench/queries/nested.graphql"), json!({})),
         (include_str!("../bench/queries/lookup.graphql"), json!({})),
+        (include_str!("../bench/queries/filtered.graphql"), json!({})),
+        (FUSIES, json!({})),
+        (FUSIES, json!({ "datum": "2022-07-01" })),
         (include_str!("../bench/queries/herindelingen.graphql"), json!({ "a2": "b2Zmc2V0Ojk5" })),
+        // A centrumconstructie asked only for a field of fusieorganisaties: an object with no field
+        // that applies, which async-graphql answers as null (found by the generated selections).
+        (
+            r#"{ gemeenten(first: 40) { edges { node { ambtelijkeFusies { ... on Fusieorganisatie { id } } } } } }"#,
+            json!({}),
+        ),
         // `@skip` and `@include` are applied before execution, with the variables' defaults.
         (
             r#"query($ja: Boolean = true, $nee: Boolean = false) { gemeenten(first: 5) { edges { node {
@@ -129,6 +153,8 @@ async fn what_the_plan_does_not_know_is_left_to_the_resolvers() {
         // A field outside the plan, at the top and deep down.
         r#"{ gemeente(code: "GM0363") { naam voorgangers { code } } }"#,
         r#"{ gemeenten(first: 5) { edges { node { deelnames { gemeente { bronnen { titel } } } } } } }"#,
+        r#"{ ambtelijkeFusies(first: 5) { edges { node { naam evaluaties { sleutel } } } } }"#,
+        r#"{ ambtelijkeFusies(first: 5) { edges { node { ... on Centrumconstructie { afnemers { code } } } } } }"#,
         // Two node selections that differ.
         r#"{ gemeenten(first: 5) { a: edges { node { naam } } b: edges { node { code } } } }"#,
         // A response key asked twice.
@@ -213,10 +239,13 @@ fn fusie_selection(depth: u32) -> BoxedStrategy<String> {
     .prop_map(str::to_owned);
     let deelnames = prop::collection::vec(deelname_selection(depth), 1..4)
         .prop_map(|fields| format!("deelnames {{ {} }}", aliased(&fields)));
+    let datum = prop::option::of(prop::sample::select(vec!["1999-01-01", "2015-01-01", "2024-01-01"]));
+    let gemeenten = (datum, prop::collection::vec(gemeente_selection(depth), 1..3))
+        .prop_map(|(d, fields)| format!("gemeenten{} {{ {} }}", argument(d), aliased(&fields)));
     let limited =
         (prop::sample::select(vec!["Fusieorganisatie", "Centrumconstructie", "AmbtelijkeFusie"]), scalar.clone())
             .prop_map(|(on, field)| format!("... on {on} {{ {field} }}"));
-    prop_oneof![3 => scalar, 1 => deelnames, 1 => limited].boxed()
+    prop_oneof![3 => scalar, 1 => deelnames, 1 => gemeenten, 1 => limited].boxed()
 }
 
 fn deelname_selection(depth: u32) -> BoxedStrategy<String> {
@@ -260,6 +289,16 @@ proptest! {
         first in 1..40u32,
     ) {
         let query = format!("{{ gemeenten(first: {first}) {{ edges {{ node {{ {} }} }} }} }}", aliased(&fields));
+        let (runtime, schema) = shared();
+        runtime.block_on(both_ways(schema, &query, json!({})));
+    }
+
+    #[test]
+    fn any_selection_of_known_fusie_fields_answers_as_the_resolvers_do(
+        fields in prop::collection::vec(fusie_selection(2), 1..6),
+        first in 1..40u32,
+    ) {
+        let query = format!("{{ ambtelijkeFusies(first: {first}) {{ edges {{ node {{ {} }} }} }} }}", aliased(&fields));
         let (runtime, schema) = shared();
         runtime.block_on(both_ways(schema, &query, json!({})));
     }

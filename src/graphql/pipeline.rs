@@ -72,8 +72,8 @@ impl RequestReport {
         self.batches.load(Ordering::Relaxed)
     }
 
-    /// Municipalities answered without a resolver per field ([`super::prebuilt`]), counted at
-    /// the top of each built answer.
+    /// Rows answered without a resolver per field ([`super::prebuilt`]): the municipalities or
+    /// fusies at the top of each built answer.
     pub fn prebuilt(&self) -> u64 {
         self.prebuilt.load(Ordering::Relaxed)
     }

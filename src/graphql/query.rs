@@ -24,7 +24,7 @@ use crate::store::herindeling::HerindelingFilter;
 use crate::store::{self, Slice, Total, Window};
 
 connection_types!(GemeenteConnection, GemeenteEdge, Prebuilt<Gemeente>, "municipalities");
-connection_types!(AmbtelijkeFusieConnection, AmbtelijkeFusieEdge, AmbtelijkeFusie, "ambtelijke fusies");
+connection_types!(AmbtelijkeFusieConnection, AmbtelijkeFusieEdge, Prebuilt<AmbtelijkeFusie>, "ambtelijke fusies");
 connection_types!(FusieorganisatieConnection, FusieorganisatieEdge, Fusieorganisatie, "fusieorganisaties");
 connection_types!(CentrumconstructieConnection, CentrumconstructieEdge, Centrumconstructie, "centrumconstructies");
 connection_types!(HerindelingConnection, HerindelingEdge, Herindeling, "herindelingen");
@@ -224,8 +224,8 @@ impl Query {
     ) -> Result<AmbtelijkeFusieConnection, AppError> {
         enter_moment(ctx, bekend_op.map(|moment| moment.0)).await?;
         let filter = fusie_filter(peildatum, vorm, reikwijdte, rechtsvorm, provincie, gemeente, naam)?;
-        let (slice, window) = fusie_page(ctx, filter, first, after, AmbtelijkeFusie::from).await?;
-        Ok(AmbtelijkeFusieConnection::from_page(slice.rows, window, slice.total))
+        let (slice, window) = fusie_page(ctx, filter, first, after, std::convert::identity).await?;
+        Ok(AmbtelijkeFusieConnection::from_page(prebuilt::fusie_nodes(ctx, slice.rows).await, window, slice.total))
     }
 
     /// Fusieorganisaties, in order of begin date.

@@ -9,7 +9,7 @@ use async_graphql::{Context, InputType, Name, ScalarType, Value};
 use futures_util::future::{BoxFuture, try_join_all};
 
 use super::plan::{DeelnameVeld, FusieVeld, FusieVeldSoort, GemeenteVeld, HerindelingVeld, Plan, ProvincieVeld};
-use crate::domain::{NodeId, Vorm};
+use crate::domain::{NodeId, Rol, Vorm};
 use crate::entity::{ambtelijke_fusie, deelname, gemeente, herindeling, provincie};
 use crate::error::AppError;
 use crate::graphql::context::{loaders, several};
@@ -188,18 +188,21 @@ async fn herindeling_relation(
     };
     let all: BTreeSet<i32> = rows.iter().flat_map(|row| ids_of(row.id)).collect();
     let found: Vec<gemeente::Model> = several(ctx, all.into_iter().map(GemeenteId)).await?.into_values().collect();
-    let by_id: HashMap<i32, &gemeente::Model> = found.iter().map(|g| (g.id, g)).collect();
-    let owned = rows
-        .iter()
-        .map(|row| {
-            let mut own: Vec<&gemeente::Model> =
-                ids_of(row.id).iter().filter_map(|id| by_id.get(id).copied()).collect();
-            own.sort_by(|a, b| a.code.cmp(&b.code));
-            (row.id, own.iter().map(|g| g.id).collect())
-        })
-        .collect();
+    let owned = by_code(rows.iter().map(|row| (row.id, ids_of(row.id))), &found);
     let values = gemeente_objects(ctx, &found, plan).await?;
     Ok(Some(lists(owned, found.iter().map(|g| g.id), values)))
+}
+
+/// Each parent's municipalities (by ID) among `found`, ordered by CBS code as the API lists them.
+fn by_code(parents: impl Iterator<Item = (i32, BTreeSet<i32>)>, found: &[gemeente::Model]) -> Vec<(i32, Vec<i32>)> {
+    let by_id: HashMap<i32, &gemeente::Model> = found.iter().map(|g| (g.id, g)).collect();
+    parents
+        .map(|(parent, ids)| {
+            let mut own: Vec<&gemeente::Model> = ids.iter().filter_map(|id| by_id.get(id).copied()).collect();
+            own.sort_by(|a, b| a.code.cmp(&b.code));
+            (parent, own.iter().map(|g| g.id).collect())
+        })
+        .collect()
 }
 
 fn provincie_object(row: &provincie::Model, plan: &Plan<ProvincieVeld>) -> Value {
@@ -216,7 +219,7 @@ fn provincie_object(row: &provincie::Model, plan: &Plan<ProvincieVeld>) -> Value
 }
 
 /// The objects of the fusies `rows` as `plan` asks them, in the order of `rows`; `rows` hold each row once.
-fn fusie_objects<'a>(
+pub fn fusie_objects<'a>(
     ctx: &'a Context<'a>,
     rows: &'a [ambtelijke_fusie::Model],
     plan: &'a Plan<FusieVeld>,
@@ -251,7 +254,7 @@ fn fusie_objects<'a>(
                             FusieVeldSoort::OnzekereVelden => onzekere_velden(&row.onzekere_velden).to_value(),
                             FusieVeldSoort::Opmerking => text(row.opmerking.as_deref()),
                             FusieVeldSoort::Versie => Value::from(row.versie),
-                            FusieVeldSoort::Deelnames(..) => of_parent(related, row.id),
+                            FusieVeldSoort::Deelnames(..) | FusieVeldSoort::Gemeenten(..) => of_parent(related, row.id),
                         };
                         (key.clone(), value)
                     },
@@ -266,13 +269,35 @@ async fn fusie_relation(
     rows: &[ambtelijke_fusie::Model],
     veld: &FusieVeld,
 ) -> Result<Related, AppError> {
-    let FusieVeldSoort::Deelnames(peildatum, plan) = &veld.veld else { return Ok(None) };
+    let peildatum = match &veld.veld {
+        FusieVeldSoort::Deelnames(peildatum, _) | FusieVeldSoort::Gemeenten(peildatum, _) => *peildatum,
+        _ => return Ok(None),
+    };
     // Only the fusies the field applies to, as the resolvers would load.
     let rows: Vec<&ambtelijke_fusie::Model> =
         rows.iter().filter(|row| veld.only.is_none_or(|vorm| vorm == row.vorm)).collect();
     let deelnames = several(ctx, rows.iter().map(|row| DeelnamesOfFusie(row.id))).await?;
     let own_of = |fusie: i32| -> Vec<&deelname::Model> {
-        running(deelnames.get(&DeelnamesOfFusie(fusie)).into_iter().flatten(), *peildatum)
+        running(deelnames.get(&DeelnamesOfFusie(fusie)).into_iter().flatten(), peildatum)
+    };
+    let plan = match &veld.veld {
+        FusieVeldSoort::Gemeenten(_, plan) => {
+            // Every participant once, whatever its role (`gemeenten_of` in types/fusie.rs).
+            let ids_of = |fusie: i32| -> BTreeSet<i32> {
+                let own = own_of(fusie).into_iter();
+                own.filter(|d| matches!(d.rol, Rol::Deelnemer | Rol::Centrumgemeente | Rol::Afnemer))
+                    .map(|d| d.gemeente_id)
+                    .collect()
+            };
+            let all: BTreeSet<i32> = rows.iter().flat_map(|row| ids_of(row.id)).collect();
+            let found: Vec<gemeente::Model> =
+                several(ctx, all.into_iter().map(GemeenteId)).await?.into_values().collect();
+            let owned = by_code(rows.iter().map(|row| (row.id, ids_of(row.id))), &found);
+            let values = gemeente_objects(ctx, &found, plan).await?;
+            return Ok(Some(lists(owned, found.iter().map(|g| g.id), values)));
+        }
+        FusieVeldSoort::Deelnames(_, plan) => plan,
+        _ => return Ok(None),
     };
     let owned = rows.iter().map(|row| (row.id, own_of(row.id).iter().map(|d| d.id).collect())).collect();
     let all: Vec<deelname::Model> = rows.iter().flat_map(|row| own_of(row.id)).cloned().collect();

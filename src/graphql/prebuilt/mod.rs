@@ -1,11 +1,11 @@
-//! Municipalities answered without a resolver per field: the answer to a selection that only
-//! asks for what `plan.rs` knows (a municipality's columns, its province, its ambtelijke fusies,
-//! deelnames and herindelingen, and their municipalities again, as the README's nested query
-//! does) is built
-//! level by level (`build.rs`) and handed to async-graphql whole.
+//! Municipalities and ambtelijke fusies answered without a resolver per field: the answer to a
+//! selection that only asks for what `plan.rs` knows (a municipality's columns, its province, its
+//! ambtelijke fusies, deelnames and herindelingen, a fusie's columns, deelnames and municipalities,
+//! and so on down, as the README's nested query does) is built level by level (`build.rs`) and
+//! handed to async-graphql whole.
 //!
 //! async-graphql resolves every field of an answer as a future of its own, boxed and polled,
-//! which was most of the server's CPU per nested request and, at the large scale, a box as large
+//! which was half of the server's CPU per nested request and, at the large scale, a box as large
 //! as the type's largest resolver future for every field (bench/RESULTS.md). A built answer loads
 //! through the same DataLoaders in the same batches, so its statement count is the resolvers';
 //! any selection the plan does not know is left to the resolvers, and a test compares the two
@@ -20,9 +20,9 @@ use async_graphql::parser::types::Field;
 use async_graphql::registry::Registry;
 use async_graphql::{Context, ContextSelectionSet, OutputType, Pos, Positioned, ServerResult, Value};
 
-use crate::entity::gemeente;
+use crate::entity::{ambtelijke_fusie, gemeente};
 use crate::graphql::context::loaders;
-use crate::graphql::types::Gemeente;
+use crate::graphql::types::{AmbtelijkeFusie, Gemeente};
 use plan::Document;
 
 /// A value of `T` whose answer to one field of the document may have been built already.
@@ -88,7 +88,7 @@ pub struct ResolveEveryField;
 /// The municipality `row` as the answer of the field being resolved (a lookup).
 pub async fn gemeente(ctx: &Context<'_>, row: gemeente::Model) -> Prebuilt<Gemeente> {
     let field = ctx.item;
-    match built(ctx, std::slice::from_ref(&row), field).await.and_then(|mut answers| answers.pop()) {
+    match gemeente_answers(ctx, std::slice::from_ref(&row), field).await.and_then(|mut answers| answers.pop()) {
         Some(answer) => Prebuilt::built(Gemeente(row), field.pos, answer),
         None => Prebuilt::resolved(Gemeente(row)),
     }
@@ -98,7 +98,7 @@ pub async fn gemeente(ctx: &Context<'_>, row: gemeente::Model) -> Prebuilt<Gemee
 /// (`edges { node { … } }`).
 pub async fn gemeente_nodes(ctx: &Context<'_>, rows: Vec<gemeente::Model>) -> Vec<Prebuilt<Gemeente>> {
     let answers = match node_field(ctx, &["GemeenteConnection"], &["GemeenteEdge"]) {
-        Some(node) => built(ctx, &rows, node).await.map(|answers| (node.pos, answers)),
+        Some(node) => gemeente_answers(ctx, &rows, node).await.map(|answers| (node.pos, answers)),
         None => None,
     };
     match answers {
@@ -109,13 +109,57 @@ pub async fn gemeente_nodes(ctx: &Context<'_>, rows: Vec<gemeente::Model>) -> Ve
     }
 }
 
-/// The answers of `rows` to the selection of `field`, when it can be planned and built.
-async fn built(ctx: &Context<'_>, rows: &[gemeente::Model], field: &Positioned<Field>) -> Option<Vec<Value>> {
-    if ctx.data_opt::<ResolveEveryField>().is_some() {
+/// The ambtelijke fusies `rows` as the nodes of the connection field being resolved.
+pub async fn fusie_nodes(ctx: &Context<'_>, rows: Vec<ambtelijke_fusie::Model>) -> Vec<Prebuilt<AmbtelijkeFusie>> {
+    let answers = match node_field(ctx, &["AmbtelijkeFusieConnection"], &["AmbtelijkeFusieEdge"]) {
+        Some(node) => fusie_answers(ctx, &rows, node).await.map(|answers| (node.pos, answers)),
+        None => None,
+    };
+    match answers {
+        Some((node, answers)) if answers.len() == rows.len() => rows
+            .into_iter()
+            .zip(answers)
+            .map(|(row, answer)| Prebuilt::built(AmbtelijkeFusie::from(row), node, answer))
+            .collect(),
+        _ => rows.into_iter().map(|row| Prebuilt::resolved(AmbtelijkeFusie::from(row))).collect(),
+    }
+}
+
+/// The answers of the municipalities `rows` to the selection of `field`, when it can be planned
+/// and built.
+async fn gemeente_answers(
+    ctx: &Context<'_>,
+    rows: &[gemeente::Model],
+    field: &Positioned<Field>,
+) -> Option<Vec<Value>> {
+    if !building(ctx) {
         return None;
     }
     let plan = Document::of(ctx).gemeente(&field.node.selection_set.node)?;
-    match build::gemeente_objects(ctx, rows, &plan).await {
+    finished(ctx, build::gemeente_objects(ctx, rows, &plan).await)
+}
+
+/// The answers of the fusies `rows` to the selection of `field`, when it can be planned and built.
+async fn fusie_answers(
+    ctx: &Context<'_>,
+    rows: &[ambtelijke_fusie::Model],
+    field: &Positioned<Field>,
+) -> Option<Vec<Value>> {
+    if !building(ctx) {
+        return None;
+    }
+    let plan = Document::of(ctx).fusie(&field.node.selection_set.node)?;
+    finished(ctx, build::fusie_objects(ctx, rows, &plan).await)
+}
+
+/// Whether this request builds answers (not when it asked for [`ResolveEveryField`]).
+fn building(ctx: &Context<'_>) -> bool {
+    ctx.data_opt::<ResolveEveryField>().is_none()
+}
+
+/// Built answers, counted in the request's report; `None` after an error.
+fn finished(ctx: &Context<'_>, built: Result<Vec<Value>, crate::error::AppError>) -> Option<Vec<Value>> {
+    match built {
         Ok(answers) => {
             if let Ok(loaders) = loaders(ctx) {
                 loaders.loader().report().count_prebuilt(answers.len());

@@ -82,6 +82,8 @@ pub enum FusieVeldSoort {
     Opmerking,
     Versie,
     Deelnames(Option<NaiveDate>, Plan<DeelnameVeld>),
+    /// The participating municipalities, any role.
+    Gemeenten(Option<NaiveDate>, Plan<GemeenteVeld>),
 }
 
 /// A field of `Deelname` that the built path answers.
@@ -259,7 +261,8 @@ impl<'a> Document<'a> {
             .collect()
     }
 
-    fn fusie(&self, set: &'a SelectionSet) -> Option<Plan<FusieVeld>> {
+    /// The plan for an ambtelijke fusie's selection `set`.
+    pub fn fusie(&self, set: &'a SelectionSet) -> Option<Plan<FusieVeld>> {
         let fields = self.fields_where(set, &|condition| match condition {
             "AmbtelijkeFusie" | "Node" => Some(None),
             "Fusieorganisatie" => Some(Some(Vorm::Fusieorganisatie)),
@@ -273,6 +276,9 @@ impl<'a> Document<'a> {
                 let veld = match field.name.node.as_str() {
                     "deelnames" => {
                         FusieVeldSoort::Deelnames(self.peildatum(field)?, self.deelname(&field.selection_set.node)?)
+                    }
+                    "gemeenten" => {
+                        FusieVeldSoort::Gemeenten(self.peildatum(field)?, self.gemeente(&field.selection_set.node)?)
                     }
                     name => {
                         without_arguments(field)?;
